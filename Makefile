@@ -1,0 +1,59 @@
+# Two commands are all a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+MODEL  := models/current.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null | sort)
+
+# CPython 3.10: python3.10 on PATH, else pyenv's 3.10 (installed but not on PATH on our machines).
+PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null && command -v python3.10)
+ifeq ($(PYTHON310),)
+PYTHON310 := $(shell p=$$(pyenv prefix 3.10 2>/dev/null | head -n1); [ -x "$$p/bin/python3.10" ] && echo "$$p/bin/python3.10")
+endif
+
+.PHONY: help install train run test bench validate clean
+
+help:
+	@echo "make run    - install, train if needed, start Rasa ($${RASA_PORT:-5005}), actions ($${ACTIONS_PORT:-5055}), web ($${WEB_PORT:-8080})"
+	@echo "make test   - install, train if needed, run every test"
+	@echo "make train  - train the model if data/, domain.yml or config.yml changed"
+	@echo "make bench  - load benchmark, writes bench/results.json"
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "ERROR: CPython 3.10 is required (Rasa 3.6 does not run on 3.11+)." >&2; \
+	  echo "Install it, e.g. 'pyenv install 3.10.13' or your OS package python3.10 with venv, then re-run." >&2; \
+	  exit 1; fi
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.3.1"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(PY) -m pip check
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Rasa is only retrained when its inputs change; fixed seeds in config.yml keep it reproducible.
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	@mkdir -p models
+	$(RASA) train --fixed-model-name current --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+run: $(MODEL)
+	$(PY) -m tools.stack
+
+test: $(MODEL)
+	$(PY) -m pytest -p no:cacheprovider
+
+bench: $(MODEL)
+	$(PY) -m tools.bench
+
+clean:
+	rm -rf $(VENV) models/*.tar.gz .rasa results run

@@ -1,0 +1,75 @@
+"""Message catalogs: every text a user sees, one YAML file per language.
+
+Catalogs are flat-ish YAML (`section: {key: text}`), looked up as "section.key". Texts use
+str.format fields; dates are formatted for the language by Babel. A key missing in one language
+falls back to English, so a new language can be added a file at a time.
+"""
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+from babel.dates import format_date
+
+CATALOG_DIR = Path(__file__).parent
+DEFAULT_LANGUAGE = "en"
+SUPPORTED_LANGUAGES = ("en", "pl", "uk", "ru")
+
+
+@lru_cache(maxsize=None)
+def catalog(language: str) -> Dict[str, Any]:
+    path = CATALOG_DIR / f"{language}.yml"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def available_languages() -> List[str]:
+    return [lang for lang in SUPPORTED_LANGUAGES if (CATALOG_DIR / f"{lang}.yml").exists()]
+
+
+def normalise_language(language: Any) -> str:
+    code = str(language or "").strip().lower()[:2]
+    return code if code in available_languages() else DEFAULT_LANGUAGE
+
+
+def _lookup(language: str, key: str) -> Any:
+    node: Any = catalog(language)
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def has(key: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    return _lookup(normalise_language(language), key) is not None or _lookup(DEFAULT_LANGUAGE, key) is not None
+
+
+def raw(key: str, language: str = DEFAULT_LANGUAGE) -> Any:
+    """The catalog entry (a string, list or mapping), falling back to English."""
+    value = _lookup(normalise_language(language), key)
+    if value is None:
+        value = _lookup(DEFAULT_LANGUAGE, key)
+    if value is None:
+        raise KeyError(f"no text for {key!r}")
+    return value
+
+
+def format_value(value: Any, language: str) -> Any:
+    if isinstance(value, datetime.date):
+        return format_date(value, format="long", locale=normalise_language(language))
+    return value
+
+
+def t(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    """The text for `key` in `language`, with {fields} filled in."""
+    text = raw(key, language)
+    if not isinstance(text, str):
+        raise KeyError(f"{key!r} is not a text")
+    formatted = {name: format_value(value, language) for name, value in params.items()}
+    return text.format(**formatted)

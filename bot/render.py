@@ -1,0 +1,53 @@
+"""A Recommendation as text for a person: chat, CLI and the staff script share it."""
+from __future__ import annotations
+
+from typing import List
+
+from bot import i18n
+from bot.routing.models import Recommendation
+
+
+def _channel_line(rec: Recommendation, lang: str) -> str:
+    authority = i18n.t(f"render.authority.{rec.authority}", lang) if rec.authority else ""
+    key = rec.channel if rec.channel in ("mos", "paper", "other") else "none"
+    return i18n.t(f"render.channel.{key}", lang, authority=authority)
+
+
+def summary_lines(rec: Recommendation) -> List[str]:
+    """The decision in a few lines: channel, CUKR, who signs with what, the employer, fees."""
+    lang = rec.language
+    if rec.missing:
+        fields = ", ".join(rec.missing)
+        return [i18n.t("render.missing", lang, fields=fields)]
+    lines = [_channel_line(rec, lang)]
+    if rec.cukr_eligible is not None:
+        lines.append(i18n.t(f"render.cukr.{str(rec.cukr_eligible).lower()}", lang))
+    if rec.signer and rec.signature_options:
+        lines.append(i18n.t(f"render.signer.{rec.signer}", lang))
+        options = " / ".join(i18n.t(f"render.signature.{o}", lang) for o in rec.signature_options)
+        lines.append(i18n.t("render.signature_options", lang, options=options))
+    if rec.employer_action:
+        lines.append(i18n.t(f"render.employer.{rec.employer_action}", lang))
+    fees = []
+    if rec.fees.stamp_duty_pln:
+        fees.append(i18n.t("render.stamp_duty", lang, amount=rec.fees.stamp_duty_pln))
+    if rec.fees.card_fee_pln:
+        fees.append(i18n.t("render.card_fee", lang, amount=rec.fees.card_fee_pln))
+    if fees:
+        lines.append(i18n.t("render.fees", lang, fees=" + ".join(fees)))
+    return lines
+
+
+def as_text(rec: Recommendation, with_sources: bool = True) -> str:
+    lang = rec.language
+    parts = ["\n".join(summary_lines(rec))]
+    if rec.steps:
+        parts.append(i18n.t("render.steps", lang) + "\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(rec.steps, 1)))
+    if rec.warnings:
+        parts.append(i18n.t("render.warnings", lang) + "\n" + "\n".join(f"! {w}" for w in rec.warnings))
+    if with_sources and rec.rules:
+        marker = i18n.t("render.unconfirmed_marker", lang)
+        lines = [f"- {r.id}: {r.title}{'' if r.confirmed else ' ' + marker} ({r.legal_basis}) {r.sources[0]}"
+                 for r in rec.rules]
+        parts.append(i18n.t("render.sources", lang) + "\n" + "\n".join(lines))
+    return "\n\n".join(parts)

@@ -1,0 +1,243 @@
+"""recommend(): runs the rule blocks of rules.yml over a Situation.
+
+The engine knows no law of its own: it evaluates the conditions in rules.yml, collects what
+the first matching rule of each block decides, and names the facts still needed (`missing`).
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+from bot import i18n
+from bot.routing.conditions import UNKNOWN, check, evaluate
+from bot.routing.models import QUESTION_ORDER, SITUATION_FIELDS, FiredRule, Link, Recommendation, Situation
+
+RULES_PATH = Path(__file__).with_name("rules.yml")
+SOURCES_PATH = Path(__file__).with_name("sources.yml")
+CONFIRMED_STATUSES = {"C-off", "C-sec"}
+#: Facts decided by the blocks themselves, usable in later blocks' conditions.
+DERIVED = ["cukr_eligible", "route", "channel", "channel_rule", "authority", "signer",
+           "signature_options", "employer_action", "stamp_duty_pln", "card_fee_pln"]
+
+
+@dataclass(frozen=True)
+class Case:
+    when: Dict[str, Any]
+    then: Dict[str, Any]
+    steps: List[str]
+    warnings: List[str]
+    links: List[str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    silent: bool
+    title: str
+    legal_basis: str
+    sources: List[str]
+    status: str
+    cases: List[Case]
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status in CONFIRMED_STATUSES
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    mode: str
+    rules: List[Rule]
+
+
+@dataclass
+class RuleBook:
+    constants: Dict[str, Any]
+    links: Dict[str, str]
+    step_order: List[str]
+    blocks: List[Block]
+    sources: Dict[str, List[str]] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Rule:
+        for block in self.blocks:
+            for rule in block.rules:
+                if rule.id == rule_id:
+                    return rule
+        raise KeyError(rule_id)
+
+    def all_rules(self) -> List[Rule]:
+        seen: Dict[str, Rule] = {}
+        for block in self.blocks:
+            for rule in block.rules:
+                seen.setdefault(rule.id, rule)
+        return list(seen.values())
+
+
+def _resolve_constants(value: Any, constants: Dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("$") and value[1:] in constants:
+        return constants[value[1:]]
+    if isinstance(value, dict):
+        return {k: _resolve_constants(v, constants) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_constants(v, constants) for v in value]
+    return value
+
+
+def _parse_rule(raw: Dict[str, Any], constants: Dict[str, Any], known: List[str]) -> Rule:
+    base = {"then": raw.get("then", {}), "steps": raw.get("steps", []),
+            "warnings": raw.get("warnings", []), "links": raw.get("links", [])}
+    cases = []
+    for raw_case in raw.get("cases") or [{"when": raw.get("when", {})}]:
+        when = _resolve_constants(raw_case.get("when", {}) or {}, constants)
+        check(when, known)
+        cases.append(Case(
+            when=when,
+            then=_resolve_constants({**base["then"], **(raw_case.get("then") or {})}, constants),
+            steps=base["steps"] + raw_case.get("steps", []),
+            warnings=base["warnings"] + raw_case.get("warnings", []),
+            links=base["links"] + raw_case.get("links", []),
+        ))
+    silent = bool(raw.get("silent"))
+    if not silent:
+        missing = [k for k in ("title", "legal_basis", "sources", "status") if not raw.get(k)]
+        if missing:
+            raise ValueError(f"rule {raw['id']} lacks {missing}")
+    return Rule(id=raw["id"], silent=silent, title=raw.get("title", ""), legal_basis=raw.get("legal_basis", ""),
+                sources=list(raw.get("sources", [])), status=raw.get("status", ""), cases=cases)
+
+
+@lru_cache(maxsize=None)
+def load_rules() -> RuleBook:
+    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    sources = yaml.safe_load(SOURCES_PATH.read_text(encoding="utf-8"))
+    constants = data.get("constants", {})
+    known = SITUATION_FIELDS + DERIVED
+    blocks = [
+        Block(name=b["name"], mode=b["mode"], rules=[_parse_rule(r, constants, known) for r in b["rules"]])
+        for b in data["blocks"]
+    ]
+    book = RuleBook(constants=constants, links=data.get("links", {}), step_order=data.get("step_order", []),
+                    blocks=blocks, sources=sources)
+    for rule in book.all_rules():
+        unknown = [s for s in rule.sources if s not in sources]
+        if unknown:
+            raise ValueError(f"rule {rule.id} cites unknown sources {unknown}")
+    return book
+
+
+def _text_params(situation: Situation, facts: Dict[str, Any], today: datetime.date, book: RuleBook) -> Dict[str, Any]:
+    params: Dict[str, Any] = dict(book.constants)
+    params.update(today=today, permit_expires=situation.permit_expires, ukr_status_since=situation.ukr_status_since)
+    since = situation.ukr_status_since
+    params["cukr_from"] = since + datetime.timedelta(days=365) if since else None
+    for name in ("stamp_duty_pln", "card_fee_pln"):
+        value = facts.get(name, UNKNOWN)
+        params[name] = None if value is UNKNOWN else value
+    return params
+
+
+def text_constants() -> Dict[str, Any]:
+    """The shared dates, amounts and contacts that catalog texts may name as {fields}."""
+    return dict(load_rules().constants)
+
+
+def recommend(situation: Situation, today: datetime.date, language: str = i18n.DEFAULT_LANGUAGE) -> Recommendation:
+    """The recommendation for `situation` on `today`, with texts in `language`. Pure."""
+    book = load_rules()
+    language = i18n.normalise_language(language)
+    facts: Dict[str, Any] = {}
+    for name in SITUATION_FIELDS:
+        value = getattr(situation, name)
+        facts[name] = UNKNOWN if value is None else value
+    missing: List[str] = []
+    fired: List[Rule] = []
+    steps: List[str] = []
+    warnings: List[str] = []
+    links: List[str] = []
+
+    def fire(rule: Rule, case: Case, block: Block) -> None:
+        for name, value in case.then.items():
+            if isinstance(value, str) and value.startswith("$"):
+                value = facts.get(value[1:])
+            facts[name] = value
+        if block.name == "channel":
+            facts["channel_rule"] = rule.id
+        if not rule.silent and rule not in fired:
+            fired.append(rule)
+        steps.extend(k for k in case.steps if k not in steps)
+        warnings.extend(k for k in case.warnings if k not in warnings)
+        links.extend(k for k in case.links if k not in links)
+
+    for block in book.blocks:
+        if block.mode == "first":
+            decided = False
+            for rule in block.rules:
+                for case in rule.cases:
+                    truth, undecided = evaluate(case.when, facts, today)
+                    if truth:
+                        fire(rule, case, block)
+                        decided = True
+                        break
+                    if truth is None:
+                        missing.extend(n for n in undecided if n in SITUATION_FIELDS and n not in missing)
+                        decided = True  # an earlier rule may still match: stop here
+                        break
+                if decided:
+                    break
+        else:
+            for rule in block.rules:
+                for case in rule.cases:
+                    truth, _ = evaluate(case.when, facts, today)
+                    if truth:
+                        fire(rule, case, block)
+                        break
+
+    missing = sorted(missing, key=QUESTION_ORDER.index)
+
+    def get(name: str) -> Any:
+        value = facts.get(name, UNKNOWN)
+        return None if value is UNKNOWN else value
+
+    params = _text_params(situation, facts, today, book)
+    order = {key: i for i, key in enumerate(book.step_order)}
+    step_keys = sorted(steps, key=lambda k: order.get(k, len(order)))
+    warning_texts = [i18n.t(k, language, **params) for k in warnings]
+    unconfirmed = [r for r in fired if not r.confirmed]
+    warning_texts += [i18n.t("warning.unconfirmed", language, title=_title(r, language)) for r in unconfirmed]
+
+    decided = not missing
+    return Recommendation(
+        channel=get("channel") if decided else None,
+        authority=get("authority") if decided else None,
+        cukr_eligible=get("cukr_eligible"),
+        signature_options=(get("signature_options") or []) if decided else [],
+        signer=get("signer") if decided else None,
+        employer_action=get("employer_action") if decided else None,
+        missing=missing,
+        rules=[_fired(r, book, language) for r in fired],
+        steps=[i18n.t(k, language, **params) for k in step_keys],
+        warnings=warning_texts,
+        links=[Link(label=i18n.t(k, language), url=book.links[k]) for k in links],
+        language=language,
+        today=today,
+        procedure=get("route"),
+        fees={"stamp_duty_pln": get("stamp_duty_pln"), "card_fee_pln": get("card_fee_pln")},
+        unconfirmed=[r.id for r in unconfirmed],
+    )
+
+
+def _title(rule: Rule, language: str) -> str:
+    key = f"rule_titles.{rule.id}"
+    return i18n.t(key, language) if language != i18n.DEFAULT_LANGUAGE and i18n.has(key, language) else rule.title
+
+
+def _fired(rule: Rule, book: RuleBook, language: str) -> FiredRule:
+    urls = [url for source in rule.sources for url in book.sources[source]]
+    return FiredRule(id=rule.id, title=_title(rule, language), legal_basis=rule.legal_basis,
+                     sources=urls, confirmed=rule.confirmed)
