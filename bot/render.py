@@ -8,7 +8,7 @@ from bot.routing.models import Recommendation
 
 
 def _channel_line(rec: Recommendation, lang: str) -> str:
-    authority = i18n.t(f"render.authority.{rec.authority}", lang) if rec.authority else ""
+    authority = i18n.t("render.authority." + rec.authority.replace(".", "_"), lang) if rec.authority else ""
     key = rec.channel if rec.channel in ("mos", "paper", "other") else "none"
     return i18n.t(f"render.channel.{key}", lang, authority=authority)
 

@@ -1,0 +1,85 @@
+"""validate_situation_form: reads answers, explains a bad one, and asks only what the engine misses."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import context
+from actions.parsing import parse
+from bot.routing import SITUATION_FIELDS, recommend
+
+#: Intents that leave the question for a moment; rules answer them and come back to the form.
+INTERRUPTIONS = {
+    "ask_cukr", "ask_signature", "ask_paper", "ask_mos", "ask_fees", "ask_fingerprints",
+    "ask_confirmation", "ask_employer", "ask_pesel", "ask_human", "greet", "thank",
+    "change_language", "go_back", "stop", "start_over", "goodbye",
+}
+
+
+def _intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message or {}).get("intent", {}).get("name")
+
+
+def _is_button_payload(tracker: Tracker) -> bool:
+    return ((tracker.latest_message or {}).get("text") or "").startswith("/")
+
+
+def _returning_from_interruption(tracker: Tracker) -> bool:
+    """True when another action answered the user's last message before the form runs again."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in FORM_ACTIONS:
+            return True
+    return False
+
+
+FORM_ACTIONS = {"situation_form", "validate_situation_form", "action_listen", None}
+
+
+class ValidateSituationForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_situation_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang, language_events = context.language(tracker)
+        requested = tracker.get_slot("requested_slot")
+        intent = _intent(tracker)
+        just_set = tracker.slots_to_validate()
+        interrupted = _returning_from_interruption(tracker)
+        if (requested and not just_set and not interrupted and intent in INTERRUPTIONS
+                and not _is_button_payload(tracker)):
+            # Returning no slot lets the form reject, so the rules for these intents can answer.
+            return []
+        events: List[EventType] = list(language_events)
+        values: Dict[str, Any] = {}
+        for field, value in just_set.items():
+            if field in SITUATION_FIELDS:
+                values[field] = self._checked(field, value, lang, intent, dispatcher)
+        if requested in SITUATION_FIELDS and requested not in just_set and not interrupted:
+            text = (tracker.latest_message or {}).get("text") or ""
+            values[requested] = self._checked(requested, text, lang, intent, dispatcher)
+        events += [SlotSet(field, value) for field, value in values.items()]
+        events.append(SlotSet("requested_slot", self._next_field(tracker, values)))
+        return events
+
+    def _checked(self, field: str, raw: Any, lang: str, intent: Optional[str], dispatcher: CollectingDispatcher) -> Any:
+        today = context.today()
+        value = parse(field, raw, lang, today, intent)
+        if value is not None and field == "ukr_status_since" and value > today:
+            dispatcher.utter_message(text=context.say("explain.future_date", lang))
+            return None
+        if value is None:
+            dispatcher.utter_message(text=context.say(f"explain.{field}", lang))
+            return None
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    @staticmethod
+    def _next_field(tracker: Tracker, values: Dict[str, Any]) -> Optional[str]:
+        missing = recommend(context.situation(tracker, values), context.today()).missing
+        return missing[0] if missing else None

@@ -1,0 +1,123 @@
+"""Typed answers to one question, turned into the contract's values.
+
+Buttons send exact values; people type "yes", "Ukraine", "31.12.2026" or "since March 2022".
+Each parser returns the value or None when the text does not answer the question.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any, Optional
+
+import dateparser
+import pycountry
+
+from bot import i18n
+from bot.questions import BOOL_FIELDS, DATE_FIELDS
+from bot.routing.models import Procedure, Purpose
+
+ENUMS = {"procedure": Procedure, "purpose": Purpose}
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s'-]", " ", text.lower())).strip()
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text) is not None
+
+
+def parse_bool(value: Any, lang: str, intent: Optional[str] = None) -> Optional[bool]:
+    if isinstance(value, bool):
+        return value
+    text = _normal(str(value or ""))
+    if text in ("true", "false"):
+        return text == "true"
+    # negatives first: "no, I am not" holds "i am" too
+    for answer in ("false", "true"):
+        if any(_contains(text, w) for w in i18n.raw(f"answers.{answer}", lang)):
+            return answer == "true"
+    if intent in ("affirm", "deny"):
+        return intent == "affirm"
+    return None
+
+
+def parse_choice(field: str, value: Any, lang: str) -> Optional[str]:
+    allowed = [member.value for member in ENUMS[field]]
+    text = _normal(str(value or ""))
+    if text in allowed:
+        return text
+    candidates = []
+    for canonical, title in i18n.raw(f"options.{field}", lang).items():
+        candidates.append((title.lower(), canonical))
+    for canonical, phrases in i18n.raw(f"answers.{field}", lang).items():
+        candidates.extend((p.lower(), canonical) for p in phrases)
+    # the longest phrase found wins: "blue card" before "card", "visa extension" before "visa"
+    found = sorted(((len(p), c) for p, c in candidates if _contains(text, p)), reverse=True)
+    return found[0][1] if found else None
+
+
+def parse_country(value: Any, lang: str) -> Optional[str]:
+    text = _normal(str(value or ""))
+    if not text:
+        return None
+    if len(text) == 2 and pycountry.countries.get(alpha_2=text.upper()):
+        return text.upper()
+    for code, title in i18n.raw("options.citizenship", lang).items():
+        if text == title.lower():
+            return code
+    for country in pycountry.countries:
+        names = {getattr(country, attr, "").lower() for attr in ("name", "common_name", "official_name")}
+        if text in names or any(_contains(text, n) for n in names if len(n) > 3):
+            return country.alpha_2
+    # demonyms: "ukrainian", "indian", "georgian" share their first letters with the country
+    stem = text.split()[-1][:5]
+    if len(stem) == 5:
+        matches = {c.alpha_2 for c in pycountry.countries if c.name.lower().startswith(stem)}
+        if len(matches) == 1:
+            return matches.pop()
+    return None
+
+
+def parse_date(value: Any, lang: str, today: datetime.date, day_of_month: str = "first") -> Optional[datetime.date]:
+    """A date from ISO or written forms; with only month and year, `day_of_month` picks the day.
+
+    Callers pick the side that cannot harm: the first day for an end of stay (file earlier),
+    the last day for a start of status (count fewer days).
+    """
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": day_of_month,
+        "RELATIVE_BASE": datetime.datetime.combine(today, datetime.time()),
+        "REQUIRE_PARTS": ["month", "year"],
+    }
+    words = text.split()
+    # "since March 2022", "it ends on 31.12.2026": drop a few leading words until a date reads
+    for start in range(min(len(words), 4)):
+        parsed = dateparser.parse(" ".join(words[start:]), languages=list(dict.fromkeys([lang, "en"])),
+                                  settings=settings)
+        if parsed:
+            return parsed.date()
+    return None
+
+
+def parse(field: str, value: Any, lang: str, today: datetime.date, intent: Optional[str] = None) -> Any:
+    """The contract value for `field` from a typed or button answer, or None."""
+    if field in BOOL_FIELDS:
+        return parse_bool(value, lang, intent)
+    if field in DATE_FIELDS:
+        return parse_date(value, lang, today, "last" if field == "ukr_status_since" else "first")
+    if field == "citizenship":
+        return parse_country(value, lang)
+    if field in ENUMS:
+        return parse_choice(field, value, lang)
+    return None

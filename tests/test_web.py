@@ -1,0 +1,86 @@
+"""The JSON API and health check of the web service (contract sections 1 and 2)."""
+import json
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web.app import create_app
+
+
+@pytest.fixture
+async def client():
+    app = create_app(rasa_url="http://127.0.0.1:9", actions_url="http://127.0.0.1:9")
+    async with TestClient(TestServer(app)) as c:
+        yield c
+
+
+async def test_recommend_returns_the_recommendation(client):
+    body = {"situation": {"procedure": "cukr", "citizenship": "UA", "ukr_status": True,
+                          "ukr_status_since": "2022-03-10", "minor": False, "has_pesel": True,
+                          "has_trusted_profile": True}, "today": "2026-11-23", "language": "en"}
+    answer = await client.post("/api/recommend", json=body)
+    assert answer.status == 200
+    rec = await answer.json()
+    assert (rec["channel"], rec["authority"], rec["cukr_eligible"], rec["missing"]) == ("mos", "mos", True, [])
+    assert all(r["sources"] and isinstance(r["confirmed"], bool) for r in rec["rules"])
+
+
+async def test_today_changes_the_answer(client):
+    body = {"situation": {"procedure": "permanent_residence", "citizenship": "IN", "in_poland": False}}
+    before = await (await client.post("/api/recommend", json={**body, "today": "2026-04-26"})).json()
+    after = await (await client.post("/api/recommend", json={**body, "today": "2026-04-27"})).json()
+    assert before["channel"] == "paper" and after["channel"] in ("mos", None)
+
+
+async def test_missing_fields_are_listed(client):
+    rec = await (await client.post("/api/recommend", json={"situation": {}, "today": "2026-11-23"})).json()
+    assert rec["missing"] == ["procedure", "citizenship"] and rec["channel"] is None
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"situation": {"procedure": "holiday"}}, "situation.procedure"),
+    ({"situation": {"citizenship": "Ukraine"}}, "situation.citizenship"),
+    ({"situation": {"minor": "perhaps"}}, "situation.minor"),
+    ({"situation": {"permit_expires": "31/12/2026"}}, "situation.permit_expires"),
+    ({"situation": {}, "today": "tomorrow"}, "today"),
+    ({"situation": {}, "language": "de"}, "language"),
+    ({"situation": {}, "colour": "blue"}, "colour"),
+    ({"situation": {"shoe_size": 42}}, "situation.shoe_size"),
+])
+async def test_invalid_bodies_get_422_with_the_fields_at_fault(client, body, field):
+    answer = await client.post("/api/recommend", json=body)
+    assert answer.status == 422
+    problems = await answer.json()
+    assert field in [p["field"] for p in problems]
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", "\"text\""])
+async def test_malformed_json_is_a_4xx_not_a_500(client, raw):
+    answer = await client.post("/api/recommend", data=raw, headers={"Content-Type": "application/json"})
+    assert 400 <= answer.status < 500
+    assert isinstance(await answer.json(), list)
+
+
+async def test_healthz_is_503_while_rasa_and_actions_are_down(client):
+    answer = await client.get("/healthz")
+    assert answer.status == 503
+    assert (await answer.json()) == {"web": True, "rasa": False, "actions": False}
+
+
+async def test_healthz_is_200_when_all_are_up():
+    fake = web.Application()
+
+    async def rasa_root(_):
+        return web.Response(text="Hello from Rasa")
+
+    async def action_health(_):
+        return web.json_response({"status": "ok"})
+
+    fake.router.add_get("/", rasa_root)
+    fake.router.add_get("/health", action_health)
+    async with TestServer(fake) as upstream:
+        url = str(upstream.make_url("")).rstrip("/")
+        async with TestClient(TestServer(create_app(url, url))) as c:
+            answer = await c.get("/healthz")
+            assert answer.status == 200
