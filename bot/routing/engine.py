@@ -199,6 +199,10 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
                         break
 
     missing = sorted(missing, key=QUESTION_ORDER.index)
+    if facts.get("cukr_eligible", UNKNOWN) is UNKNOWN and situation.citizenship is not None:
+        # The contract keeps null for an unknown citizenship only: until the UKR facts are
+        # known, the conditions are not shown to be met (and `missing` says what to ask).
+        facts["cukr_eligible"] = False
 
     def get(name: str) -> Any:
         value = facts.get(name, UNKNOWN)

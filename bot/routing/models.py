@@ -5,6 +5,7 @@ import datetime
 from enum import Enum
 from typing import List, Optional
 
+import pycountry
 from pydantic import BaseModel, Extra, validator
 
 
@@ -64,7 +65,7 @@ class Situation(BaseModel):
         if value is None:
             return None
         code = value.strip().upper()
-        if len(code) != 2 or not code.isalpha():
+        if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
             raise ValueError("citizenship must be an ISO 3166-1 alpha-2 code such as UA")
         return code
 

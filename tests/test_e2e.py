@@ -1,0 +1,126 @@
+"""The real servers, started as `make run` starts them, driven over Rasa's REST channel."""
+import json
+import os
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+from typing import Any, Dict, List
+
+import pytest
+
+from bot.routing import SITUATION_FIELDS
+from tools.stack import MODEL, Stack
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(url: str, body: Any) -> tuple:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    assert MODEL.exists(), "make test trains the model first"
+    s = Stack(rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
+              run_dir=tmp_path_factory.mktemp("run"))
+    s.start()
+    try:
+        s.wait_ready(timeout=300)
+        yield s
+    finally:
+        s.stop()
+
+
+class Chat:
+    def __init__(self, stack: Stack, sender: str):
+        self.url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
+        self.sender = sender
+
+    def say(self, message: str) -> List[Dict[str, Any]]:
+        status, answer = post(self.url, {"sender": self.sender, "message": message, "metadata": {"language": "en"}})
+        assert status == 200, answer
+        assert answer, f"no answer to {message!r}"
+        return answer
+
+    @staticmethod
+    def asked(answer: List[Dict[str, Any]]) -> str:
+        """The field the last message's buttons collect, or its text for a typed question."""
+        last = answer[-1]
+        for button in last.get("buttons") or []:
+            if button["payload"].startswith("/inform"):
+                return next(iter(json.loads(button["payload"][len("/inform"):])))
+        return last.get("text", "")
+
+
+def test_a_whole_conversation_from_hello_to_the_recommendation(stack):
+    chat = Chat(stack, "e2e-full")
+    assert "MOS" in chat.say("hello")[0]["text"]
+    assert chat.asked(chat.say("How do I apply for a residence permit?")) == "procedure"
+    script = [('/inform{"procedure": "temporary_residence"}', "citizenship"), ("India", "purpose"),
+              ('/inform{"purpose": "work"}', "in_poland"), ("yes", "permit_expires"), ("31.12.2026", "minor"),
+              ("no", "has_pesel"), ('/inform{"has_pesel": true}', "has_trusted_profile")]
+    for message, next_field in script:
+        answer = chat.say(message)
+        asked = chat.asked(answer)
+        assert asked == next_field or (next_field == "permit_expires" and "legal stay end" in asked), (message, answer)
+    replies = [chat.say('/inform{"has_trusted_profile": true}')]
+    outcome = [m for m in replies[-1] if m.get("custom", {}).get("recommendation")]
+    assert outcome, replies[-3:]
+    rec = outcome[0]["custom"]["recommendation"]
+    assert outcome[0]["text"]
+    assert (rec["channel"], rec["authority"], rec["signer"], rec["employer_action"]) == \
+        ("mos", "mos", "applicant", "annex_1_link")
+    assert rec["signature_options"] == ["trusted_profile", "qualified_signature"]
+    assert rec["missing"] == [] and rec["cukr_eligible"] is False
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{stack.rasa_port}/conversations/e2e-full/tracker") as answer:
+        slots = json.loads(answer.read())["slots"]
+    assert set(SITUATION_FIELDS) | {"language"} <= set(slots)
+    assert (slots["citizenship"], slots["permit_expires"], slots["in_poland"], slots["language"]) == \
+        ("IN", "2026-12-31", True, "en")
+
+
+def test_a_question_during_the_form_is_answered_and_the_form_goes_on(stack):
+    chat = Chat(stack, "e2e-faq")
+    assert chat.asked(chat.say("/start_application")) == "procedure"
+    answer = chat.say("what is the CUKR card?")
+    assert any("365" in (m.get("text") or "") for m in answer)
+    assert chat.asked(answer) == "procedure"
+
+
+def test_go_back_asks_the_last_question_again(stack):
+    chat = Chat(stack, "e2e-back")
+    chat.say("/start_application")
+    chat.say('/inform{"procedure": "cukr"}')
+    assert chat.asked(chat.say("/go_back")) == "procedure"
+
+
+def test_a_malformed_request_gets_a_reason(stack):
+    url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
+    status, answer = post(url, {"message": "hi"})
+    assert status == 400 and answer["fields"][0]["field"] == "sender"
+    status, answer = post(url, b"{broken")
+    assert status == 400
+
+
+def test_action_server_down_gets_an_apology_not_silence(stack):
+    actions = stack.processes[0]
+    os.killpg(actions.pid, signal.SIGTERM)
+    actions.wait(timeout=20)
+    time.sleep(1)
+    answer = Chat(stack, "e2e-down").say("hello")
+    assert "Sorry" in answer[0]["text"]
