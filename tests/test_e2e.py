@@ -2,7 +2,6 @@
 import json
 import os
 import signal
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -14,12 +13,6 @@ from bot.routing import SITUATION_FIELDS
 from tools.stack import MODEL, Stack
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post(url: str, body: Any) -> tuple:
@@ -35,8 +28,7 @@ def post(url: str, body: Any) -> tuple:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     assert MODEL.exists(), "make test trains the model first"
-    s = Stack(rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
-              run_dir=tmp_path_factory.mktemp("run"))
+    s = Stack.on_free_ports(tmp_path_factory.mktemp("run"))
     s.start()
     try:
         s.wait_ready(timeout=300)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +22,13 @@ BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
 
 
+def free_port() -> int:
+    """A port nobody listens on right now, for stacks started by tests and the benchmark."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @dataclass
 class Stack:
     rasa_port: int = 5005
@@ -29,6 +37,10 @@ class Stack:
     run_dir: Path = ROOT / "run"
     extra_env: Dict[str, str] = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
+
+    @classmethod
+    def on_free_ports(cls, run_dir: Path) -> "Stack":
+        return cls(rasa_port=free_port(), actions_port=free_port(), web_port=free_port(), run_dir=run_dir)
 
     @classmethod
     def from_env(cls) -> "Stack":
