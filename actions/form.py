@@ -25,10 +25,6 @@ def _intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message or {}).get("intent", {}).get("name")
 
 
-def _is_button_payload(tracker: Tracker) -> bool:
-    return ((tracker.latest_message or {}).get("text") or "").startswith("/")
-
-
 def _returning_from_interruption(tracker: Tracker) -> bool:
     """True when another action answered the user's last message before the form runs again."""
     for event in reversed(tracker.events):
@@ -52,8 +48,7 @@ class ValidateSituationForm(FormValidationAction):
         intent = _intent(tracker)
         just_set = tracker.slots_to_validate()
         interrupted = _returning_from_interruption(tracker)
-        if (requested and not just_set and not interrupted and intent in INTERRUPTIONS
-                and not _is_button_payload(tracker)):
+        if requested and not just_set and not interrupted and intent in INTERRUPTIONS:
             # Returning no slot lets the form reject, so the rules for these intents can answer.
             return []
         events: List[EventType] = list(language_events)

@@ -182,3 +182,9 @@ async def test_fallback_offers_a_way_forward():
 async def test_language_comes_from_metadata_and_is_remembered():
     events, _ = await run(ActionReply(), tracker({}, "hi", intent="greet", metadata={"language": "en"}))
     assert slot_events(events) == {"language": "en"}
+
+
+async def test_a_control_command_button_lets_the_form_step_aside():
+    t = tracker({"procedure": "cukr"}, "/go_back", intent="go_back", requested="citizenship")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert events == [] and messages == []
