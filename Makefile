@@ -36,7 +36,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 install: $(VENV)/.installed
 
 # Rasa is only retrained when its inputs change; fixed seeds in config.yml keep it reproducible.
-$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+$(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	@mkdir -p models
 	$(RASA) train --fixed-model-name current --out models --quiet
 	@touch $@

@@ -86,6 +86,14 @@ def test_a_whole_conversation_from_hello_to_the_recommendation(stack):
         ("IN", "2026-12-31", True, "en")
 
 
+def test_a_new_fact_after_the_outcome_asks_what_it_opens_or_answers_again(stack):
+    chat = Chat(stack, "e2e-full")  # continues the conversation above
+    assert chat.asked(chat.say('/inform{"citizenship": "UA"}')) == "ukr_status"
+    chat.say('/inform{"ukr_status": false}')
+    outcome = [m for m in chat.say('/inform{"citizenship": "GE"}') if "recommendation" in (m.get("custom") or {})]
+    assert outcome and outcome[0]["custom"]["recommendation"]["cukr_eligible"] is False
+
+
 def test_a_question_during_the_form_is_answered_and_the_form_goes_on(stack):
     chat = Chat(stack, "e2e-faq")
     assert chat.asked(chat.say("/start_application")) == "procedure"
