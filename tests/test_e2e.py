@@ -117,8 +117,19 @@ def test_a_malformed_request_gets_a_reason(stack):
     assert status == 400
 
 
+def test_conversations_survive_a_rasa_restart(stack):
+    url = f"http://127.0.0.1:{stack.rasa_port}/conversations/e2e-full/tracker"
+    with urllib.request.urlopen(url) as answer:
+        before = json.loads(answer.read())["slots"]
+    stack.restart("rasa")
+    with urllib.request.urlopen(url) as answer:
+        after = json.loads(answer.read())["slots"]
+    assert after["citizenship"] == before["citizenship"] == "GE"
+    assert {k: after[k] for k in SITUATION_FIELDS} == {k: before[k] for k in SITUATION_FIELDS}
+
+
 def test_action_server_down_gets_an_apology_not_silence(stack):
-    actions = stack.processes[0]
+    actions = stack.process("actions")
     os.killpg(actions.pid, signal.SIGTERM)
     actions.wait(timeout=20)
     time.sleep(1)

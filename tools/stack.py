@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -37,6 +37,7 @@ class Stack:
     run_dir: Path = ROOT / "run"
     extra_env: Dict[str, str] = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
+    commands: Dict[str, Tuple[subprocess.Popen, List[str]]] = field(default_factory=dict)
 
     @classmethod
     def on_free_ports(cls, run_dir: Path) -> "Stack":
@@ -63,8 +64,21 @@ class Stack:
 
     def _start(self, name: str, args: List[str]) -> None:
         log = open(self.run_dir / f"{name}.log", "ab")
-        self.processes.append(subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                               start_new_session=True))
+        process = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes.append(process)
+        self.commands[name] = (process, args)
+
+    def process(self, name: str) -> subprocess.Popen:
+        return self.commands[name][0]
+
+    def restart(self, name: str, timeout: float = 240.0) -> None:
+        """Stop one process and start it again with the same command (a deploy, a crash)."""
+        process, args = self.commands[name]
+        _terminate(process)
+        self.processes.remove(process)
+        self._start(name, args)
+        self.wait_ready(timeout)
 
     def start(self) -> None:
         if not MODEL.exists():
@@ -98,24 +112,34 @@ class Stack:
 
     def stop(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            _terminate(process)
         self.processes.clear()
 
 
+def _terminate(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Optional[List[str]] = None) -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` and CI stop it like Ctrl-C
     stack = Stack.from_env()
     stack.start()
     try:
         print(f"Starting (model load takes about a minute; logs in {stack.run_dir}/)...", flush=True)
         stack.wait_ready()
-        print(f"Ready: chat http://localhost:{stack.web_port}/ | Rasa http://localhost:{stack.rasa_port} | "
-              f"actions http://localhost:{stack.actions_port}. Ctrl-C stops.", flush=True)
+        print(f"Ready: Rasa http://localhost:{stack.rasa_port}/webhooks/rest/webhook | "
+              f"web http://localhost:{stack.web_port}/ | actions http://localhost:{stack.actions_port}. "
+              "Ctrl-C stops.", flush=True)
         while all(p.poll() is None for p in stack.processes):
             time.sleep(1)
         print("A process stopped; shutting down. See the logs in run/.", file=sys.stderr)

@@ -81,10 +81,19 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         raise
 
 
+async def index(request: web.Request) -> web.Response:
+    return web.json_response({
+        "service": "MOS assistant web service",
+        "endpoints": {"GET /healthz": "200 when Rasa, the action server and this service are up",
+                      "POST /api/recommend": "{situation, today, language} -> Recommendation"},
+    })
+
+
 def create_app(rasa_url: Optional[str] = None, actions_url: Optional[str] = None) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=64 * 1024)
     app[RASA_URL] = rasa_url or os.environ.get("RASA_URL", "http://127.0.0.1:5005")
     app[ACTIONS_URL] = actions_url or os.environ.get("ACTIONS_URL", "http://127.0.0.1:5055")
+    app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/recommend", api_recommend)
     return app
