@@ -10,14 +10,15 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import context
-from actions.parsing import parse
+from actions.parsing import parse, parse_bool
+from bot.questions import BOOL_FIELDS
 from bot.routing import SITUATION_FIELDS, recommend
 
 #: Intents that leave the question for a moment; rules answer them and come back to the form.
-INTERRUPTIONS = {
+CONTROL = {"go_back", "stop", "start_over", "goodbye", "change_language"}
+INTERRUPTIONS = CONTROL | {
     "ask_cukr", "ask_signature", "ask_paper", "ask_mos", "ask_fees", "ask_fingerprints",
     "ask_confirmation", "ask_employer", "ask_pesel", "ask_human", "greet", "thank",
-    "change_language", "go_back", "stop", "start_over", "goodbye",
 }
 
 
@@ -48,7 +49,8 @@ class ValidateSituationForm(FormValidationAction):
         intent = _intent(tracker)
         just_set = tracker.slots_to_validate()
         interrupted = _returning_from_interruption(tracker)
-        if requested and not just_set and not interrupted and intent in INTERRUPTIONS:
+        if requested and not just_set and not interrupted and intent in INTERRUPTIONS \
+                and not self._answers_yes_no(requested, tracker, lang, intent):
             # Returning no slot lets the form reject, so the rules for these intents can answer.
             return []
         events: List[EventType] = list(language_events)
@@ -62,6 +64,14 @@ class ValidateSituationForm(FormValidationAction):
         events += [SlotSet(field, value) for field, value in values.items()]
         events.append(SlotSet("requested_slot", self._next_field(tracker, values)))
         return events
+
+    @staticmethod
+    def _answers_yes_no(field: str, tracker: Tracker, lang: str, intent: Optional[str]) -> bool:
+        """'I don't have a PESEL' may read as a PESEL question, but it answers the yes/no one."""
+        if intent in CONTROL or field not in BOOL_FIELDS:
+            return False
+        text = (tracker.latest_message or {}).get("text") or ""
+        return parse_bool(text, lang) is not None
 
     def _checked(self, field: str, raw: Any, lang: str, intent: Optional[str], dispatcher: CollectingDispatcher) -> Any:
         today = context.today()

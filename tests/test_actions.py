@@ -188,3 +188,18 @@ async def test_a_control_command_button_lets_the_form_step_aside():
     t = tracker({"procedure": "cukr"}, "/go_back", intent="go_back", requested="citizenship")
     events, messages = await run(ValidateSituationForm(), t)
     assert events == [] and messages == []
+
+
+@pytest.mark.parametrize("text,intent,expected", [
+    ("I don't have a PESEL", "ask_pesel", False),
+    ("yes, thanks", "thank", True),
+])
+async def test_a_yes_no_answer_that_reads_like_a_topic_question_still_answers(text, intent, expected):
+    t = tracker({"procedure": "cukr", "citizenship": "UA"}, text, intent=intent, requested="has_pesel")
+    events, _ = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["has_pesel"] is expected
+
+
+async def test_a_real_topic_question_at_a_yes_no_question_steps_aside():
+    t = tracker({"procedure": "cukr"}, "what is a PESEL number?", intent="ask_pesel", requested="has_pesel")
+    assert (await run(ValidateSituationForm(), t))[0] == []
