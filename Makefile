@@ -38,7 +38,7 @@ install: $(VENV)/.installed
 # Rasa is only retrained when its inputs change; fixed seeds in config.yml keep it reproducible.
 $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	@mkdir -p models
-	$(RASA) train --fixed-model-name current --out models --quiet
+	PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 $(RASA) train --fixed-model-name current --out models --quiet
 	@touch $@
 
 train: $(MODEL)

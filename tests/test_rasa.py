@@ -17,7 +17,7 @@ def _rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
 
 
 def test_training_data_validates():
-    result = _rasa("data", "validate", "--max-history", "5")
+    result = _rasa("data", "validate", "--max-history", "5", "--fail-on-warnings")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
@@ -28,3 +28,14 @@ def test_stories_predict_without_errors(tmp_path):
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else ""
     assert result.returncode == 0, details[-6000:] + result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_held_out_intents_are_recognised(tmp_path):
+    """NLU quality gate on examples never trained on: intent accuracy at least 0.85 (seeded DIET)."""
+    import json
+
+    result = _rasa("test", "nlu", "--model", str(MODEL), "--nlu", "tests/nlu/held_out_en.yml",
+                   "--out", str(tmp_path), "--no-plot", "--no-errors")
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "intent_report.json").read_text())
+    assert report["accuracy"] >= 0.85, {k: v for k, v in report.items() if isinstance(v, dict) and v.get("f1-score", 1) < 1}
