@@ -6,12 +6,13 @@ are what turn into `missing`. See the header of rules.yml for the condition lang
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, List, Mapping, Optional, Tuple
 
 #: Result of evaluating a condition: True, False, or None (undecided).
 Truth = Optional[bool]
 
 UNKNOWN = object()
+OPERATORS = {"known", "not_in", "days_before_today_under", "before", "on_or_before", "after", "on_or_after"}
 
 
 class ConditionError(ValueError):
@@ -78,8 +79,6 @@ def check(when: Mapping[str, Any], known_names: List[str]) -> None:
             raise ConditionError(f"unknown fact {name!r} in a condition")
         if isinstance(expected, dict):
             (op, _), = expected.items()
-            if op not in {"known", "not_in", "days_before_today_under", "before", "on_or_before", "after", "on_or_after"}:
+            if op not in OPERATORS:
                 raise ConditionError(f"unknown operator {op!r}")
 
-
-Facts = Dict[str, Any]
