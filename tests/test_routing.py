@@ -101,8 +101,8 @@ RULE_CASES = [
     # 8.2 CUKR eligibility
     case("R-CU-0", "non-Ukrainian asks for CUKR, routed to residence for work", situation("cukr", "work"), MOS_WORK),
     case("R-CU-1", "window closed after 2027-03-04", ukrainian("cukr", "work"), MOS_WORK, today=D(2027, 3, 5)),
-    case("R-CU-W", "window not open before 2026-05-04", ukrainian("cukr", "studies"),
-         replace(MOS, employer_action="university_annex_link"), today=D(2026, 4, 30)),
+    case("R-CU-W", "window not open before 2026-05-04: CUKR in MOS from then", ukrainian("cukr", "studies"),
+         MOS, today=D(2026, 4, 30)),
     case("R-CU-2", "no UKR status now", ukrainian("cukr", "work", ukr_status=False), MOS_WORK),
     case("R-CU-3", "UKR status only from 2025-06-05", ukrainian("cukr", "work", ukr_status_since=D(2025, 6, 5)),
          MOS_WORK),
@@ -234,7 +234,7 @@ def test_mos_launch(today, channel, rule_id, absent):
 
 
 @pytest.mark.parametrize("today, eligible, cukr_rule, channel_rule", [
-    pytest.param(D(2026, 5, 3), False, "R-CU-W", "R-CH-10", id="2026-05-03 not open yet"),
+    pytest.param(D(2026, 5, 3), False, "R-CU-W", "R-CH-6", id="2026-05-03 not open yet"),
     pytest.param(CUKR_OPENS, True, "R-CU-5", "R-CH-6", id="2026-05-04 opens"),
     pytest.param(CUKR_CLOSES, True, "R-CU-5", "R-CH-6", id="2027-03-04 last day"),
     pytest.param(D(2027, 3, 5), False, "R-CU-1", "R-CH-10", id="2027-03-05 closed"),
@@ -244,9 +244,13 @@ def test_cukr_window(today, eligible, cukr_rule, channel_rule):
     assert rec.missing == []
     assert rec.cukr_eligible is eligible
     assert cukr_rule in fired(rec) and channel_rule in fired(rec)
-    assert rec.procedure == ("cukr" if eligible else "temporary_residence")
-    if not eligible:
+    before_window = today < CUKR_OPENS
+    # Before the window opens the person waits for CUKR; after it closes, another basis is needed.
+    assert rec.procedure == ("cukr" if eligible or before_window else "temporary_residence")
+    if not eligible and not before_window:
         assert "R-CU-ROUTE" in fired(rec) and "R-CH-6" not in fired(rec)
+    if before_window:
+        assert "R-CU-ROUTE" not in fired(rec) and rec.steps[0].startswith("CUKR applications open in MOS on")
 
 
 @pytest.mark.parametrize("since, eligible, rule_id", [
