@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from bot.render import as_text
+from bot.render import sections
 from bot.routing import recommend
 
 
@@ -20,7 +20,10 @@ class ActionRecommend(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
         rec = recommend(context.situation(tracker), context.today(), lang)
-        text = context.say("chat.recommendation_intro", lang) + "\n\n" + as_text(rec)
+        decision, *details = sections(rec)
+        text = context.say("chat.recommendation_intro", lang) + "\n" + decision
         dispatcher.utter_message(text=text, json_message={"recommendation": json.loads(rec.json())})
+        for part in details:
+            dispatcher.utter_message(text=part)
         dispatcher.utter_message(text=context.say("chat.ask_more", lang))
         return events

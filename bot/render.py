@@ -38,7 +38,11 @@ def summary_lines(rec: Recommendation) -> List[str]:
     return lines
 
 
-def as_text(rec: Recommendation, with_sources: bool = True) -> str:
+def sections(rec: Recommendation, with_sources: bool = True) -> List[str]:
+    """The recommendation as a few short texts: decision, next steps, warnings, legal basis.
+
+    Chat channels send them as separate messages (Telegram caps one message at 4096 characters).
+    """
     lang = rec.language
     parts = ["\n".join(summary_lines(rec))]
     if rec.steps:
@@ -50,4 +54,8 @@ def as_text(rec: Recommendation, with_sources: bool = True) -> str:
         lines = [f"- {r.id}: {r.title}{'' if r.confirmed else ' ' + marker} ({r.legal_basis}) {r.sources[0]}"
                  for r in rec.rules]
         parts.append(i18n.t("render.sources", lang) + "\n" + "\n".join(lines))
-    return "\n\n".join(parts)
+    return parts
+
+
+def as_text(rec: Recommendation, with_sources: bool = True) -> str:
+    return "\n\n".join(sections(rec, with_sources))

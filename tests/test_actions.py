@@ -128,7 +128,10 @@ async def test_recommendation_is_text_and_custom_json():
     assert (rec["channel"], rec["authority"], rec["employer_action"]) == ("mos", "mos", "annex_1_link")
     assert rec["signature_options"] == ["trusted_profile", "qualified_signature"]
     assert rec["missing"] == [] and rec["cukr_eligible"] is False
-    assert "MOS" in messages[0]["text"] and "R-CH-10" in messages[0]["text"]
+    assert "MOS" in messages[0]["text"]
+    texts = [m["text"] for m in messages]
+    assert any(t.startswith("Next steps:") for t in texts) and any("R-CH-10" in t for t in texts)
+    assert all(len(t) < 4096 for t in texts)  # Telegram's limit for one message
 
 
 @pytest.mark.parametrize("field", SITUATION_FIELDS)
