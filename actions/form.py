@@ -1,6 +1,8 @@
 """validate_situation_form: reads answers, explains a bad one, and asks only what the engine misses."""
 from __future__ import annotations
 
+import datetime
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -10,7 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import context
-from actions.parsing import parse, parse_bool
+from actions.parsing import parse, parse_bool, year_only
 from bot.questions import BOOL_FIELDS
 from bot.routing import SITUATION_FIELDS, recommend
 
@@ -57,10 +59,10 @@ class ValidateSituationForm(FormValidationAction):
         values: Dict[str, Any] = {}
         for field, value in just_set.items():
             if field in SITUATION_FIELDS:
-                values[field] = self._checked(field, value, lang, intent, dispatcher)
+                values[field] = self._checked(field, value, lang, intent, dispatcher, tracker)
         if requested in SITUATION_FIELDS and requested not in just_set and not interrupted:
             text = (tracker.latest_message or {}).get("text") or ""
-            values[requested] = self._checked(requested, text, lang, intent, dispatcher)
+            values[requested] = self._checked(requested, text, lang, intent, dispatcher, tracker)
         events += [SlotSet(field, value) for field, value in values.items()]
         events.append(SlotSet("requested_slot", self._next_field(tracker, values)))
         return events
@@ -73,9 +75,12 @@ class ValidateSituationForm(FormValidationAction):
         text = (tracker.latest_message or {}).get("text") or ""
         return parse_bool(text, lang) is not None
 
-    def _checked(self, field: str, raw: Any, lang: str, intent: Optional[str], dispatcher: CollectingDispatcher) -> Any:
+    def _checked(self, field: str, raw: Any, lang: str, intent: Optional[str], dispatcher: CollectingDispatcher,
+                 tracker: Tracker) -> Any:
         today = context.today()
         value = parse(field, raw, lang, today, intent)
+        if value is None and field == "ukr_status_since":
+            value = self._year_if_it_decides(raw, tracker, today)
         if value is not None and field == "ukr_status_since" and value > today:
             dispatcher.utter_message(text=context.say("explain.future_date", lang))
             return None
@@ -83,6 +88,23 @@ class ValidateSituationForm(FormValidationAction):
             dispatcher.utter_message(text=context.say(f"explain.{field}", lang))
             return None
         return value.isoformat() if hasattr(value, "isoformat") else value
+
+    @staticmethod
+    def _year_if_it_decides(raw: Any, tracker: Tracker, today: datetime.date) -> Optional[datetime.date]:
+        """'Since 2022' is enough when any day of that year gives the same CUKR answer.
+
+        The last day of the year is kept (fewer days of status, never more); when the first and
+        the last day disagree (2025, around 4 June), the exact date has to be asked.
+        """
+        year = year_only(raw)
+        if year is None:
+            return None
+        first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
+        if first > today:
+            return None
+        answers = {recommend(context.situation(tracker, {"ukr_status_since": day}), today).cukr_eligible
+                   for day in (first, last)}
+        return last if len(answers) == 1 else None
 
     @staticmethod
     def _next_field(tracker: Tracker, values: Dict[str, Any]) -> Optional[str]:

@@ -110,6 +110,14 @@ def parse_date(value: Any, lang: str, today: datetime.date, day_of_month: str = 
     return None
 
 
+def year_only(value: Any) -> Optional[int]:
+    """The year of an answer that names only a year ("since 2022"), else None."""
+    numbers = re.findall(r"\d+", str(value or ""))
+    if len(numbers) == 1 and len(numbers[0]) == 4 and 1900 < int(numbers[0]) < 2100:
+        return int(numbers[0])
+    return None
+
+
 def parse(field: str, value: Any, lang: str, today: datetime.date, intent: Optional[str] = None) -> Any:
     """The contract value for `field` from a typed or button answer, or None."""
     if field in BOOL_FIELDS:

@@ -206,3 +206,16 @@ async def test_a_yes_no_answer_that_reads_like_a_topic_question_still_answers(te
 async def test_a_real_topic_question_at_a_yes_no_question_steps_aside():
     t = tracker({"procedure": "cukr"}, "what is a PESEL number?", intent="ask_pesel", requested="has_pesel")
     assert (await run(ValidateSituationForm(), t))[0] == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("since 2022", "2022-12-31"),   # any day of 2022 gives the same answer: keep the last one
+    ("2024", "2024-12-31"),
+    ("since 2025", None),           # 1 January and 31 December 2025 give different answers: ask exactly
+    ("2031", None),                 # in the future
+])
+async def test_a_year_alone_is_enough_only_when_it_decides(text, expected):
+    t = tracker({"procedure": "cukr", "citizenship": "UA", "ukr_status": True}, text, requested="ukr_status_since")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["ukr_status_since"] == expected
+    assert bool(messages) is (expected is None)
