@@ -20,7 +20,7 @@ class AskForField(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
-        message = question(self.field, lang)
+        message = question(self.field, lang, context.today(), context.situation(tracker))
         dispatcher.utter_message(text=message["text"], buttons=message["buttons"])
         return events
 

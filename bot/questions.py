@@ -1,14 +1,17 @@
 """The question for each Situation field, with its buttons, in a language.
 
-Buttons carry the contract's payload `/inform{"<field>": <value>}`; dates have none, because a
-preset button would have to invent the person's date.
+Buttons carry the contract's payload `/inform{"<field>": <value>}`. A date button must never
+invent the person's date: it stands for a range of days, and is only offered when every day in
+that range gives the same answer, so the exact date can still be typed but need not be.
 """
 from __future__ import annotations
 
+import datetime
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from bot import i18n
+from bot.routing import recommend, text_constants
 from bot.routing.models import Situation
 
 BOOL_FIELDS = [name for name, f in Situation.__fields__.items() if f.outer_type_ is bool]
@@ -19,17 +22,45 @@ def payload(field: str, value: Any) -> str:
     return "/inform" + json.dumps({field: value}, ensure_ascii=False, separators=(", ", ": "))
 
 
-def buttons(field: str, language: str) -> List[Dict[str, str]]:
+def _same_answer(situation: Situation, field: str, days: List[datetime.date], today: datetime.date) -> bool:
+    answers = {recommend(situation.copy(update={field: day}), today).json(exclude={"today", "warnings", "steps"})
+               for day in days}
+    return len(answers) == 1
+
+
+def date_choices(field: str, today: datetime.date, situation: Situation) -> List[tuple]:
+    """(catalog key, date) pairs for the date buttons that decide as well as the exact date would."""
+    one_day = datetime.timedelta(days=1)
+    if field == "permit_expires":
+        # "already ended": any past day gives the same answer; the warning names no date
+        return [("options.dates.ended", today - one_day), ("options.dates.today", today)]
+    if field == "ukr_status_since":
+        reference = text_constants()["ukr_reference_day"]
+        choices = []
+        earlier = [reference.replace(year=reference.year - 4), reference]
+        if reference <= today and _same_answer(situation, field, earlier, today):
+            choices.append(("options.dates.ukr_on_or_before", reference))
+        if reference + one_day <= today:
+            choices.append(("options.dates.ukr_after", reference + one_day))
+        return choices
+    return []
+
+
+def buttons(field: str, language: str, today: Optional[datetime.date] = None,
+            situation: Optional[Situation] = None) -> List[Dict[str, str]]:
     if field in BOOL_FIELDS:
         labels = i18n.raw("options.bool", language)
         return [{"title": labels["true"], "payload": payload(field, True)},
                 {"title": labels["false"], "payload": payload(field, False)}]
     if field in DATE_FIELDS:
-        return []
+        today = today or datetime.date.today()
+        return [{"title": i18n.t(key, language, **text_constants()), "payload": payload(field, day.isoformat())}
+                for key, day in date_choices(field, today, situation or Situation())]
     options = i18n.raw(f"options.{field}", language)
     return [{"title": title, "payload": payload(field, value)} for value, title in options.items()]
 
 
-def question(field: str, language: str) -> Dict[str, Any]:
+def question(field: str, language: str, today: Optional[datetime.date] = None,
+             situation: Optional[Situation] = None) -> Dict[str, Any]:
     """The message asking for `field`: its text and buttons."""
-    return {"text": i18n.t(f"questions.{field}", language), "buttons": buttons(field, language)}
+    return {"text": i18n.t(f"questions.{field}", language), "buttons": buttons(field, language, today, situation)}

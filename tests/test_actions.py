@@ -143,10 +143,9 @@ async def test_every_question_comes_with_contract_buttons_or_a_typing_hint(field
     assert message["text"]
     for button in message["buttons"]:
         assert button["payload"].startswith('/inform{"' + field + '": ')
+    assert len(message["buttons"]) >= 2
     if field in ("ukr_status_since", "permit_expires"):
-        assert message["buttons"] == [] and "for example" in message["text"]
-    else:
-        assert len(message["buttons"]) >= 2
+        assert "for example" in message["text"]  # the exact date can always be typed
 
 
 async def test_go_back_clears_the_last_answer():
@@ -219,3 +218,25 @@ async def test_a_year_alone_is_enough_only_when_it_decides(text, expected):
     events, messages = await run(ValidateSituationForm(), t)
     assert slot_events(events)["ukr_status_since"] == expected
     assert bool(messages) is (expected is None)
+
+
+async def test_date_buttons_stand_for_ranges_that_decide_alike(today):
+    ukrainian = {"procedure": "cukr", "citizenship": "UA", "ukr_status": True}
+    action = type("Ask", (AskForField,), {"field": "ukr_status_since"})()
+    _, messages = await run(action, tracker(ukrainian))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ['/inform{"ukr_status_since": "2025-06-04"}', '/inform{"ukr_status_since": "2025-06-05"}']
+    action = type("Ask", (AskForField,), {"field": "permit_expires"})()
+    _, messages = await run(action, tracker({"procedure": "permanent_residence", "in_poland": True}))
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        '/inform{"permit_expires": "2026-11-22"}', '/inform{"permit_expires": "2026-11-23"}']
+
+
+def test_no_on_or_before_button_while_the_exact_day_still_matters():
+    import datetime
+    from bot.questions import date_choices
+    from bot.routing import Situation
+    sit = Situation(procedure="cukr", citizenship="UA", ukr_status=True)
+    # On 2026-05-20 status since 2025-06-04 has fewer than 365 days, since 2021 has more.
+    keys = [key for key, _ in date_choices("ukr_status_since", datetime.date(2026, 5, 20), sit)]
+    assert keys == ["options.dates.ukr_after"]

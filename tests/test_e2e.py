@@ -94,6 +94,21 @@ def test_a_new_fact_after_the_outcome_asks_what_it_opens_or_answers_again(stack)
     assert outcome and outcome[0]["custom"]["recommendation"]["cukr_eligible"] is False
 
 
+@pytest.mark.parametrize("pick", [0, -1], ids=["first buttons", "last buttons"])
+def test_buttons_alone_lead_to_a_recommendation(stack, pick):
+    chat = Chat(stack, f"e2e-buttons-{pick}")
+    answer = chat.say("/start_application")
+    for _ in range(15):
+        outcome = [m for m in answer if "recommendation" in (m.get("custom") or {})]
+        if outcome:
+            assert outcome[0]["custom"]["recommendation"]["missing"] == []
+            return
+        buttons = answer[-1].get("buttons") or []
+        assert buttons, f"a question without buttons: {answer[-1].get('text')}"
+        answer = chat.say(buttons[pick]["payload"])
+    pytest.fail("no recommendation after 15 buttons")
+
+
 def test_a_question_during_the_form_is_answered_and_the_form_goes_on(stack):
     chat = Chat(stack, "e2e-faq")
     assert chat.asked(chat.say("/start_application")) == "procedure"
