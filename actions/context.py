@@ -33,7 +33,7 @@ def detect_language(text: str) -> Optional[str]:
     except LangDetectException:
         return None
     for guess in guesses:
-        if guess.lang in i18n.available_languages() and guess.prob >= MIN_DETECT_PROBABILITY:
+        if guess.lang in i18n.SUPPORTED_LANGUAGES and guess.prob >= MIN_DETECT_PROBABILITY:
             return guess.lang
     return None
 

@@ -33,8 +33,9 @@ def available_languages() -> List[str]:
 
 
 def normalise_language(language: Any) -> str:
+    """A supported language code; its texts may still fall back to English key by key."""
     code = str(language or "").strip().lower()[:2]
-    return code if code in available_languages() else DEFAULT_LANGUAGE
+    return code if code in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _lookup(language: str, key: str) -> Any:
@@ -50,14 +51,21 @@ def has(key: str, language: str = DEFAULT_LANGUAGE) -> bool:
     return _lookup(normalise_language(language), key) is not None or _lookup(DEFAULT_LANGUAGE, key) is not None
 
 
-def raw(key: str, language: str = DEFAULT_LANGUAGE) -> Any:
-    """The catalog entry (a string, list or mapping), falling back to English."""
-    value = _lookup(normalise_language(language), key)
-    if value is None:
-        value = _lookup(DEFAULT_LANGUAGE, key)
+def _entry(key: str, language: str) -> tuple:
+    """(entry, the language it is written in), falling back to English."""
+    language = normalise_language(language)
+    value = _lookup(language, key)
+    if value is not None:
+        return value, language
+    value = _lookup(DEFAULT_LANGUAGE, key)
     if value is None:
         raise KeyError(f"no text for {key!r}")
-    return value
+    return value, DEFAULT_LANGUAGE
+
+
+def raw(key: str, language: str = DEFAULT_LANGUAGE) -> Any:
+    """The catalog entry (a string, list or mapping), falling back to English."""
+    return _entry(key, language)[0]
 
 
 def format_value(value: Any, language: str) -> Any:
@@ -68,8 +76,9 @@ def format_value(value: Any, language: str) -> Any:
 
 def t(key: str, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """The text for `key` in `language`, with {fields} filled in."""
-    text = raw(key, language)
+    text, written_in = _entry(key, language)
     if not isinstance(text, str):
         raise KeyError(f"{key!r} is not a text")
-    formatted = {name: format_value(value, language) for name, value in params.items()}
+    # dates follow the sentence's language, also when the sentence fell back to English
+    formatted = {name: format_value(value, written_in) for name, value in params.items()}
     return text.format(**formatted)
