@@ -240,3 +240,13 @@ def test_no_on_or_before_button_while_the_exact_day_still_matters():
     # On 2026-05-20 status since 2025-06-04 has fewer than 365 days, since 2021 has more.
     keys = [key for key, _ in date_choices("ukr_status_since", datetime.date(2026, 5, 20), sit)]
     assert keys == ["options.dates.ukr_after"]
+
+
+async def test_a_new_session_keeps_the_answers_and_takes_the_channel_language():
+    from actions.replies import ActionSessionStart
+    t = tracker({"procedure": "cukr", "citizenship": "UA"}, "hi", intent="greet")
+    t.slots["session_started_metadata"] = {"language": "uk"}
+    events, _ = await run(ActionSessionStart(), t)
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+    slots = slot_events(events)
+    assert (slots["procedure"], slots["citizenship"], slots["language"]) == ("cukr", "UA", "uk")
