@@ -34,6 +34,8 @@ class Stack:
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: int = 8080
+    #: localhost unless BIND_HOST says otherwise (a deployment behind a proxy)
+    host: str = field(default_factory=lambda: os.environ.get("BIND_HOST", "127.0.0.1"))
     run_dir: Path = ROOT / "run"
     extra_env: Dict[str, str] = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
@@ -59,6 +61,7 @@ class Stack:
         env.setdefault("ACTIONS_URL", f"http://127.0.0.1:{self.actions_port}")
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env.setdefault("SANIC_HOST", self.host)  # the action server's only way to choose its interface
         env.update(self.extra_env)
         return env
 
@@ -87,12 +90,12 @@ class Stack:
         rasa = str(BIN / "rasa")
         self._start("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
         rasa_args = [rasa, "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
-                     "--port", str(self.rasa_port), "--credentials", "credentials.yml",
+                     "--interface", self.host, "--port", str(self.rasa_port), "--credentials", "credentials.yml",
                      "--endpoints", os.environ.get("RASA_ENDPOINTS", "endpoints.yml")]
         if os.environ.get("RASA_AUTH_TOKEN"):
             rasa_args += ["--auth-token", os.environ["RASA_AUTH_TOKEN"]]
         self._start("rasa", rasa_args)
-        self._start("web", [sys.executable, "-m", "bot", "serve", "--port", str(self.web_port)])
+        self._start("web", [sys.executable, "-m", "bot", "serve", "--host", self.host, "--port", str(self.web_port)])
 
     def wait_ready(self, timeout: float = 240.0) -> None:
         deadline = time.monotonic() + timeout
