@@ -55,6 +55,14 @@ def language(tracker: Tracker) -> Tuple[str, List[EventType]]:
     return chosen, ([] if chosen == current else [SlotSet("language", chosen)])
 
 
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message or {}).get("intent", {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
 def say(key: str, lang: str, **params: Any) -> str:
     return i18n.t(key, lang, **{**text_constants(), **params})
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -13,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import context
 from actions.parsing import parse, parse_bool, year_only
-from bot.questions import BOOL_FIELDS
+from bot.questions import BOOL_FIELDS, decides_alike
 from bot.routing import SITUATION_FIELDS, recommend
 
 #: Intents that leave the question for a moment; rules answer them and come back to the form.
@@ -24,8 +23,7 @@ INTERRUPTIONS = CONTROL | {
 }
 
 
-def _intent(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message or {}).get("intent", {}).get("name")
+FORM_ACTIONS = {"situation_form", "validate_situation_form", "action_listen"}
 
 
 def _returning_from_interruption(tracker: Tracker) -> bool:
@@ -38,9 +36,6 @@ def _returning_from_interruption(tracker: Tracker) -> bool:
     return False
 
 
-FORM_ACTIONS = {"situation_form", "validate_situation_form", "action_listen", None}
-
-
 class ValidateSituationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_situation_form"
@@ -48,7 +43,7 @@ class ValidateSituationForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang, language_events = context.language(tracker)
         requested = tracker.get_slot("requested_slot")
-        intent = _intent(tracker)
+        intent = context.latest_intent(tracker)
         just_set = tracker.slots_to_validate()
         interrupted = _returning_from_interruption(tracker)
         if requested and not just_set and not interrupted and intent in INTERRUPTIONS \
@@ -61,8 +56,8 @@ class ValidateSituationForm(FormValidationAction):
             if field in SITUATION_FIELDS:
                 values[field] = self._checked(field, value, lang, intent, dispatcher, tracker)
         if requested in SITUATION_FIELDS and requested not in just_set and not interrupted:
-            text = (tracker.latest_message or {}).get("text") or ""
-            values[requested] = self._checked(requested, text, lang, intent, dispatcher, tracker)
+            values[requested] = self._checked(requested, context.latest_text(tracker), lang, intent, dispatcher,
+                                              tracker)
         events += [SlotSet(field, value) for field, value in values.items()]
         events.append(SlotSet("requested_slot", self._next_field(tracker, values)))
         return events
@@ -72,8 +67,7 @@ class ValidateSituationForm(FormValidationAction):
         """'I don't have a PESEL' may read as a PESEL question, but it answers the yes/no one."""
         if intent in CONTROL or field not in BOOL_FIELDS:
             return False
-        text = (tracker.latest_message or {}).get("text") or ""
-        return parse_bool(text, lang) is not None
+        return parse_bool(context.latest_text(tracker), lang) is not None
 
     def _checked(self, field: str, raw: Any, lang: str, intent: Optional[str], dispatcher: CollectingDispatcher,
                  tracker: Tracker) -> Any:
@@ -102,9 +96,7 @@ class ValidateSituationForm(FormValidationAction):
         first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
         if first > today:
             return None
-        answers = {recommend(context.situation(tracker, {"ukr_status_since": day}), today).cukr_eligible
-                   for day in (first, last)}
-        return last if len(answers) == 1 else None
+        return last if decides_alike(context.situation(tracker), "ukr_status_since", [first, last], today) else None
 
     @staticmethod
     def _next_field(tracker: Tracker, values: Dict[str, Any]) -> Optional[str]:

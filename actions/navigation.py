@@ -50,6 +50,6 @@ class ActionStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
-        intent = (tracker.latest_message or {}).get("intent", {}).get("name")
+        intent = context.latest_intent(tracker)
         dispatcher.utter_message(text=context.say("chat.goodbye" if intent == "goodbye" else "chat.stopped", lang))
         return events + [ActiveLoop(None), SlotSet("requested_slot", None)]

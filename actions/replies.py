@@ -35,7 +35,7 @@ class ActionReply(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
-        intent = (tracker.latest_message or {}).get("intent", {}).get("name")
+        intent = context.latest_intent(tracker)
         key = REPLIES.get(intent, "chat.fallback")
         buttons = _start_button(lang) if intent == "greet" and not tracker.active_loop else []
         dispatcher.utter_message(text=context.say(key, lang), buttons=buttons)

@@ -22,7 +22,8 @@ def payload(field: str, value: Any) -> str:
     return "/inform" + json.dumps({field: value}, ensure_ascii=False, separators=(", ", ": "))
 
 
-def _same_answer(situation: Situation, field: str, days: List[datetime.date], today: datetime.date) -> bool:
+def decides_alike(situation: Situation, field: str, days: List[datetime.date], today: datetime.date) -> bool:
+    """True when `field` set to any of `days` gives the same decision (texts aside)."""
     answers = {recommend(situation.copy(update={field: day}), today).json(exclude={"today", "warnings", "steps"})
                for day in days}
     return len(answers) == 1
@@ -38,7 +39,7 @@ def date_choices(field: str, today: datetime.date, situation: Situation) -> List
         reference = text_constants()["ukr_reference_day"]
         choices = []
         earlier = [reference.replace(year=reference.year - 4), reference]
-        if reference <= today and _same_answer(situation, field, earlier, today):
+        if reference <= today and decides_alike(situation, field, earlier, today):
             choices.append(("options.dates.ukr_on_or_before", reference))
         if reference + one_day <= today:
             choices.append(("options.dates.ukr_after", reference + one_day))
