@@ -47,6 +47,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (ValidationError, TypeError) as error:
         print(f"--situation does not validate:\n{error}", file=sys.stderr)
         return 2
-    result = recommend(situation, args.today or datetime.date.today(), args.lang)
+    today = args.today or datetime.date.today()
+    problem = situation.problem_on(today)
+    if problem:
+        print(f"--situation does not validate: {problem}", file=sys.stderr)
+        return 2
+    result = recommend(situation, today, args.lang)
     print(result.json(indent=2) if args.json else as_text(result))
     return 0

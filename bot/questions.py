@@ -14,8 +14,7 @@ from bot import i18n
 from bot.routing import recommend, text_constants
 from bot.routing.models import Situation
 
-BOOL_FIELDS = [name for name, f in Situation.__fields__.items() if f.outer_type_ is bool]
-DATE_FIELDS = [name for name, f in Situation.__fields__.items() if f.outer_type_.__name__ == "date"]
+from bot.routing.models import BOOL_FIELDS, DATE_FIELDS  # noqa: E402  (re-exported for the actions)
 
 
 def payload(field: str, value: Any) -> str:
@@ -64,4 +63,5 @@ def buttons(field: str, language: str, today: Optional[datetime.date] = None,
 def question(field: str, language: str, today: Optional[datetime.date] = None,
              situation: Optional[Situation] = None) -> Dict[str, Any]:
     """The message asking for `field`: its text and buttons."""
-    return {"text": i18n.t(f"questions.{field}", language), "buttons": buttons(field, language, today, situation)}
+    return {"text": i18n.t(f"questions.{field}", language, **text_constants()),
+            "buttons": buttons(field, language, today, situation)}

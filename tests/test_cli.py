@@ -30,3 +30,23 @@ def test_module_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "bot", "recommend", "--situation", "{}", "--today", "2026-11-23"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "procedure" in result.stdout
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("situation, reason", [
+    ('{"in_poland": "true"}', "in_poland"),
+    ('{"minor": 0}', "minor"),
+    ('{"permit_expires": 20261231}', "YYYY-MM-DD"),
+    ('{"ukr_status_since": "2020-01-01"}', "2022-02-24"),
+    ('{"ukr_status_since": "2026-12-01"}', "after today"),
+])
+def test_cli_strict_input(capsys, situation, reason):
+    assert main(["recommend", "--situation", situation, "--today", "2026-11-23"]) == 2
+    assert reason in capsys.readouterr().err
+
+
+def test_cli_accepts_kosovo(capsys):
+    assert main(["recommend", "--situation", '{"citizenship": "XK"}', "--today", "2026-11-23", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["missing"] == ["procedure"]

@@ -58,7 +58,7 @@ def test_every_step_has_a_place_in_the_order():
 
 @pytest.mark.parametrize("field", SITUATION_FIELDS)
 def test_every_field_has_a_question_an_explanation_and_options(field):
-    assert i18n.t(f"questions.{field}", "en")
+    assert i18n.t(f"questions.{field}", "en", **load_rules().constants)
     assert i18n.t(f"explain.{field}", "en")
     if field not in BOOL_FIELDS and field not in DATE_FIELDS:
         assert i18n.raw(f"options.{field}", "en")

@@ -64,12 +64,12 @@ def test_a_whole_conversation_from_hello_to_the_recommendation(stack):
     assert chat.asked(chat.say("How do I apply for a residence permit?")) == "procedure"
     script = [('/inform{"procedure": "temporary_residence"}', "citizenship"), ("India", "purpose"),
               ('/inform{"purpose": "work"}', "in_poland"), ("yes", "permit_expires"), ("31.12.2026", "minor"),
-              ("no", "has_pesel"), ('/inform{"has_pesel": true}', "has_trusted_profile")]
+              ("no", "has_trusted_profile"), ('/inform{"has_trusted_profile": false}', "has_pesel")]
     for message, next_field in script:
         answer = chat.say(message)
         asked = chat.asked(answer)
         assert asked == next_field or (next_field == "permit_expires" and "legal stay end" in asked), (message, answer)
-    replies = [chat.say('/inform{"has_trusted_profile": true}')]
+    replies = [chat.say('/inform{"has_pesel": true}')]
     outcome = [m for m in replies[-1] if m.get("custom", {}).get("recommendation")]
     assert outcome, replies[-3:]
     rec = outcome[0]["custom"]["recommendation"]

@@ -81,7 +81,7 @@ class Expect:
 MOS = Expect("mos", "mos", "applicant", (TP, QES))
 MOS_WORK = replace(MOS, employer_action="annex_1_link")
 MOS_MINOR = replace(MOS, signer="legal_representative", signature_options=(TP, QES, PERSONAL))
-MOS_NO_PESEL = replace(MOS, signature_options=(QES,))
+ABROAD_VISA = Expect("other", "consulate", "applicant")             # 10.1: a national visa first
 CUKR = replace(MOS, cukr_eligible=True)
 PAPER = Expect("paper", "voivode", "applicant", (HAND,))          # paper at the voivode, signed by hand
 PAPER_ELSEWHERE = Expect("paper", "voivode", "applicant")           # paper, not prepared by the assistant
@@ -89,6 +89,7 @@ CONSULATE = Expect("other", "consulate", "applicant")
 PRACA = Expect("other", "praca.gov.pl", "employer", (), "employer_files")
 BORDER_GUARD = Expect("other", "border_guard", "applicant")
 UNCONFIRMED_CHANNEL = Expect(None, "voivode", "applicant")          # R-CH-11: channel not confirmed
+HOST_ENTITY_PAPER = replace(PAPER, signer="host_entity", employer_action="host_entity_files")  # 10.2
 
 
 def case(rule_id: str, label: str, sit: Situation, expect: Expect, today: datetime.date = TODAY):
@@ -99,13 +100,16 @@ def case(rule_id: str, label: str, sit: Situation, expect: Expect, today: dateti
 
 RULE_CASES = [
     # 8.2 CUKR eligibility
-    case("R-CU-0", "non-Ukrainian asks for CUKR, routed to residence for work", situation("cukr", "work"), MOS_WORK),
+    case("R-CU-0", "non-Ukrainian without UKR status asks for residence for work", situation("temporary_residence", "work"),
+         MOS_WORK),
+    case("R-CU-5-FAMILY", "Belarusian family member with UKR status asks for CUKR",
+         situation("cukr", citizenship="BY", ukr_status=True, ukr_status_since=D(2024, 3, 1)), CUKR),
     case("R-CU-1", "window closed after 2027-03-04", ukrainian("cukr", "work"), MOS_WORK, today=D(2027, 3, 5)),
     case("R-CU-W", "window not open before 2026-05-04: CUKR in MOS from then", ukrainian("cukr", "studies"),
          MOS, today=D(2026, 4, 30)),
     case("R-CU-2", "no UKR status now", ukrainian("cukr", "work", ukr_status=False), MOS_WORK),
-    case("R-CU-3", "UKR status only from 2025-06-05", ukrainian("cukr", "work", ukr_status_since=D(2025, 6, 5)),
-         MOS_WORK),
+    case("R-CU-3", "current UKR status only from 2025-06-05, none on 4 June 2025",
+         ukrainian("cukr", "work", ukr_status_since=D(2025, 6, 5), ukr_status_on_2025_06_04=False), MOS_WORK),
     case("R-CU-4", "under 365 days of UKR status", ukrainian("cukr", "business", ukr_status_since=D(2025, 6, 1)),
          MOS, today=D(2026, 5, 20)),
     case("R-CU-5", "all CUKR conditions met", ukrainian("cukr"), CUKR),
@@ -124,41 +128,56 @@ RULE_CASES = [
     case("R-CH-2b", "visa extension at the voivode", situation("visa_extension"), PAPER_ELSEWHERE),
     case("R-CH-3a", "citizenship in Poland", situation("citizenship"), PAPER_ELSEWHERE),
     case("R-CH-3b", "citizenship from abroad", situation("citizenship", in_poland=False), CONSULATE),
+    case("R-CH-4-EU", "German asks for temporary residence: registration instead",
+         situation("temporary_residence", "work", citizenship="DE"), PAPER_ELSEWHERE),
+    case("R-CH-4-NONEU", "Indian asks for EU registration: the family member's card instead",
+         situation("eu_citizen_registration"), PAPER_ELSEWHERE),
+    case("R-CH-4-NOTMOS", "EU family card: not in MOS is an inference", situation("eu_family_residence_card"),
+         PAPER_ELSEWHERE),
+    case("R-CH-4c", "UK Withdrawal Agreement family card", situation("uk_withdrawal_agreement_card"), PAPER_ELSEWHERE),
     case("R-CH-4a", "EU citizen registration", situation("eu_citizen_registration", citizenship="DE"),
          PAPER_ELSEWHERE),
     case("R-CH-4b", "EU family residence card", situation("eu_family_residence_card"), PAPER_ELSEWHERE),
     case("R-CH-5", "international protection", situation("international_protection", citizenship="BY"),
          BORDER_GUARD),
     case("R-CH-6", "CUKR in MOS", ukrainian("cukr"), CUKR),
-    case("R-CH-7", "intra-corporate transfer on paper", situation("temporary_residence", "ict"),
-         replace(PAPER, employer_action="employer_files")),
+    case("R-CH-7", "intra-corporate transfer on paper by the host entity", situation("temporary_residence", "ict"),
+         HOST_ENTITY_PAPER),
     case("R-CH-8", "ICT long-term mobility by the host entity", situation("temporary_residence", "ict_long_term_mobility"),
-         replace(PAPER, signer="host_entity", employer_action="host_entity_files")),
-    case("R-EM-5", "ICT: the employer prepares the paper documents", situation("temporary_residence", "ict"),
-         replace(PAPER, employer_action="employer_files")),
+         HOST_ENTITY_PAPER),
+    case("R-EM-5", "ICT: the host entity files", situation("temporary_residence", "ict"), HOST_ENTITY_PAPER),
     case("R-EM-5", "mobility: the host entity files", situation("temporary_residence", "ict_long_term_mobility"),
-         replace(PAPER, signer="host_entity", employer_action="host_entity_files")),
+         HOST_ENTITY_PAPER),
+    case("R-ICT-FIRST", "first ICT permit: outside the EU when filed", situation("temporary_residence", "ict"),
+         HOST_ENTITY_PAPER),
+    case("R-CH-10a", "work from abroad: employer's work permit, then a national visa",
+         situation("temporary_residence", "work", in_poland=False), replace(ABROAD_VISA, employer_action="employer_files")),
+    case("R-CH-10a", "studies from abroad: a national visa", situation("temporary_residence", "studies", in_poland=False),
+         ABROAD_VISA),
     case("R-CH-9", "family reunification from abroad", situation("temporary_residence", "family_reunification",
                                                                  in_poland=False),
          replace(PAPER, signer="sponsor")),
     case("R-CH-10", "temporary residence for work", situation("temporary_residence", "work"), MOS_WORK),
     case("R-CH-11", "change of permit", situation("permit_change", "work"), UNCONFIRMED_CHANNEL),
+    case("R-PC-JOB-ENDED", "change of permit", situation("permit_change"), UNCONFIRMED_CHANNEL),
+    case("R-PC-NEW-EMPLOYER", "change of permit", situation("permit_change"), UNCONFIRMED_CHANNEL),
     # 8.3 signature
-    case("R-SG-1", "ICT paper signed by hand", situation("temporary_residence", "ict"),
-         replace(PAPER, employer_action="employer_files")),
+    case("R-SG-1", "ICT paper signed by hand", situation("temporary_residence", "ict"), HOST_ENTITY_PAPER),
     case("R-SG-2", "adult with PESEL and Trusted Profile", situation("permanent_residence"), MOS),
     case("R-SG-3", "minor in MOS", situation("temporary_residence", "studies", minor=True),
          replace(MOS_MINOR, employer_action="university_annex_link")),
     case("R-SG-4", "no PESEL, has a qualified signature",
          situation("temporary_residence", "business", has_pesel=False, has_trusted_profile=None,
-                   has_qualified_signature=True), MOS_NO_PESEL),
+                   has_qualified_signature=True), MOS),
     case("R-SG-5", "adult in MOS", situation("eu_long_term_resident"), MOS),
     # 8.4 employer
     case("R-EM-1", "Blue Card", situation("temporary_residence", "blue_card"), MOS_WORK),
     case("R-EM-1-WINDOW", "seasonal work", situation("temporary_residence", "seasonal_work"), MOS_WORK),
     case("R-EM-2", "studies", situation("temporary_residence", "studies"),
          replace(MOS, employer_action="university_annex_link")),
-    case("R-EM-4", "family member in Poland", situation("temporary_residence", "family_of_polish_citizen"), MOS),
+    case("R-EM-3", "internship: the organiser gets the link", situation("temporary_residence", "internship"),
+         replace(MOS, employer_action="organiser_annex_link")),
+    case("R-EM-4", "CUKR: no employer action", ukrainian("cukr", "work"), CUKR),
     # legal stay (Art. 108)
     case("R-ST-1", "stay ended yesterday", situation("temporary_residence", "work",
                                                      permit_expires=TODAY - datetime.timedelta(days=1)), MOS_WORK),
@@ -172,14 +191,23 @@ RULE_CASES = [
     case("R-FEE-VISA-EXT", "visa extension", situation("visa_extension"), PAPER_ELSEWHERE),
     case("R-FEE-TR-WORK", "work", situation("temporary_residence", "work"), MOS_WORK),
     case("R-FEE-TR-SEASONAL", "seasonal work", situation("temporary_residence", "seasonal_work"), MOS_WORK),
-    case("R-FEE-TR-OTHER", "research", situation("temporary_residence", "research"), MOS),
+    case("R-FEE-TR-OTHER", "business", situation("temporary_residence", "business"), MOS),
+    case("R-FEE-LTR", "EU long-term resident", situation("eu_long_term_resident"), MOS),
+    case("R-FEE-NOREFUND-CUKR", "CUKR refund not confirmed", ukrainian("cukr"), CUKR),
+    case("R-FEE-CARD-REDUCED", "student", situation("temporary_residence", "studies"),
+         replace(MOS, employer_action="university_annex_link")),
+    case("R-CU-6-DATE", "eligible Ukrainian after 31 August 2026", ukrainian("cukr"), CUKR),
+    case("R-CU-PROCESSING", "CUKR in MOS", ukrainian("cukr"), CUKR),
+    case("R-ST-PR-ABROAD", "permanent residence asked from abroad", situation("permanent_residence", in_poland=False), MOS),
     case("R-FEE-NOREFUND", "MOS filing after 2026-03-05", situation("temporary_residence", "other"), MOS),
     # next steps and notes
     case("R-NX-CUKR", "CUKR", ukrainian("cukr"), CUKR),
     case("R-NX-MOS", "MOS", situation("temporary_residence", "business"), MOS),
-    case("R-NX-PAP", "family abroad on paper", situation("temporary_residence", "family_life_echr", in_poland=False),
+    case("R-NX-PAP", "paper before MOS", situation("temporary_residence", "work"), PAPER, today=D(2026, 4, 1)),
+    case("R-NX-PAP-LIST", "family abroad on paper", situation("temporary_residence", "family_life_echr", in_poland=False),
          replace(PAPER, signer="sponsor")),
     case("R-NX-HELP", "MOS", situation("temporary_residence", "business"), MOS),
+    case("R-NX-HELP-MOS", "MOS", situation("temporary_residence", "business"), MOS),
     case("R-VISIT", "summons after MOS filing", situation("permanent_residence"), MOS),
     case("R-CERT", "certificate instead of the stamp", situation("temporary_residence", "studies"),
          replace(MOS, employer_action="university_annex_link")),
@@ -225,7 +253,7 @@ def test_mos_launch(today, channel, rule_id, absent):
     assert rec.missing == []
     assert rec.channel == channel
     assert rule_id in fired(rec) and absent not in fired(rec)
-    received_by = [w for w in rec.warnings if "RECEIVED" in w]
+    received_by = [w for w in rec.warnings if "RECEIVES" in w]
     if channel == "paper":
         assert rec.signature_options == [HAND]
         assert len(received_by) == 1 and "April 26, 2026" in received_by[0]
@@ -259,7 +287,8 @@ def test_cukr_window(today, eligible, cukr_rule, channel_rule):
     pytest.param(D(2025, 6, 5), False, "R-CU-3", id="since 2025-06-05 not held on the day"),
 ])
 def test_ukr_status_on_reference_day(since, eligible, rule_id):
-    rec = recommend(ukrainian("cukr", "work", ukr_status_since=since), TODAY)
+    rec = recommend(ukrainian("cukr", "work", ukr_status_since=since, ukr_status_on_2025_06_04=since <= UKR_REFERENCE_DAY),
+                    TODAY)
     assert rec.cukr_eligible is eligible
     assert rule_id in fired(rec)
 
@@ -329,8 +358,6 @@ def test_family_purposes(purpose, in_poland, channel_rule, expect):
     assert (rec.channel, rec.authority, rec.signer) == (expect.channel, expect.authority, expect.signer)
     assert rec.signature_options == list(expect.signature_options)
     assert rec.employer_action is None
-    if in_poland:
-        assert "R-EM-4" in fired(rec)
 
 
 # --- fees (facts 1.7 and 2.3) -------------------------------------------------------------
@@ -350,6 +377,8 @@ FEE_CASES = [
     pytest.param(situation("temporary_residence", "business"), 340, 100, id="business"),
     pytest.param(situation("temporary_residence", "family_reunification"), 340, 100, id="family"),
     pytest.param(situation("temporary_residence", "other"), 340, 100, id="other"),
+    pytest.param(situation("temporary_residence", "research"), None, None, id="research: not in the fee tables read"),
+    pytest.param(situation("temporary_residence", "internship"), None, None, id="internship: not in the fee tables read"),
     pytest.param(situation("work_permit"), None, None, id="work permit: not a residence fee"),
     pytest.param(situation("citizenship"), None, None, id="citizenship: not a residence fee"),
 ]
@@ -374,16 +403,13 @@ def missing_case(sit: Situation, expected: List[str], label: str, today: datetim
 MISSING_CASES = [
     missing_case(partial(), ["procedure", "citizenship"], "empty"),
     missing_case(partial(citizenship="IN"), ["procedure"], "only citizenship"),
-    missing_case(partial(procedure="temporary_residence"), ["citizenship", "purpose"], "only procedure"),
+    missing_case(partial(procedure="temporary_residence"), ["citizenship"], "only procedure: EU citizen or not"),
     missing_case(partial(procedure="work_permit", citizenship="IN"), [], "work permit needs nothing more"),
     missing_case(partial(procedure="visa", citizenship="IN"), [], "visa needs nothing more"),
     missing_case(partial(procedure="permit_change", citizenship="IN"), [], "permit change needs nothing more"),
     missing_case(partial(procedure="citizenship", citizenship="IN"), ["in_poland"], "citizenship asks in_poland"),
-    missing_case(partial(procedure="work_permit", citizenship="UA"), ["ukr_status"], "work permit UA asks status"),
-    missing_case(partial(procedure="work_permit", citizenship="UA", ukr_status=True), ["ukr_status_since"],
-                 "UA with status asks since when"),
-    missing_case(partial(procedure="work_permit", citizenship="UA", ukr_status=False), [],
-                 "UA without status asks nothing more"),
+    missing_case(partial(procedure="work_permit", citizenship="UA"), [], "work permit: no UKR questions"),
+    missing_case(partial(procedure="permit_change", citizenship="UA"), [], "permit change: no UKR questions"),
     missing_case(partial(procedure="temporary_residence", citizenship="IN"), ["purpose"], "residence asks purpose"),
     missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="family_reunification"),
                  ["in_poland"], "family purpose asks in_poland"),
@@ -396,24 +422,27 @@ MISSING_CASES = [
     missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True),
                  ["permit_expires", "minor"], "MOS in Poland asks end of stay and minor"),
     missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=False),
-                 ["minor"], "MOS from abroad asks no end of stay"),
+                 [], "from abroad: a national visa, nothing more"),
     missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS),
                  ["minor"], "permanent residence asks no purpose"),
     missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                         minor=False), ["has_pesel", "has_trusted_profile"], "adult MOS asks PESEL then PZ"),
+                         minor=False), ["has_trusted_profile"], "adult MOS asks the Trusted Profile first"),
     missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                         minor=False, has_pesel=True), ["has_trusted_profile"], "PESEL yes asks PZ"),
+                         minor=False, has_trusted_profile=False), ["has_pesel"], "no PZ asks PESEL"),
     missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                         minor=False, has_pesel=False), ["has_qualified_signature"], "PESEL no asks QES not PZ"),
+                         minor=False, has_trusted_profile=False, has_pesel=False), ["has_qualified_signature"],
+                 "no PESEL asks QES"),
     missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
                          minor=True), [], "minor is not asked about PESEL"),
     missing_case(partial(procedure="cukr", citizenship="UA"), ["ukr_status"], "CUKR asks UKR status"),
     missing_case(partial(procedure="cukr", citizenship="UA", ukr_status=True), ["ukr_status_since"],
                  "CUKR asks since when"),
+    missing_case(partial(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since=D(2025, 9, 1)),
+                 ["ukr_status_on_2025_06_04"], "current status began after 4 June 2025: asks about that day"),
     missing_case(partial(**CUKR_OK), ["minor"], "eligible CUKR asks minor, no purpose, no end of stay"),
-    missing_case(partial(**CUKR_OK, minor=False), ["has_pesel", "has_trusted_profile"], "adult CUKR asks PESEL"),
+    missing_case(partial(**CUKR_OK, minor=False), ["has_trusted_profile"], "adult CUKR: PESEL UKR known, asks PZ"),
     missing_case(partial(**CUKR_OK, minor=True), [], "child CUKR complete"),
-    missing_case(partial(procedure="cukr", citizenship="IN"), ["purpose"], "non-UA CUKR routed, asks purpose"),
+    missing_case(partial(procedure="cukr", citizenship="IN"), ["ukr_status"], "non-UA CUKR: family member with status?"),
     missing_case(partial(procedure="cukr", citizenship="UA"), ["purpose"], "UA after the window: purpose, not status",
                  today=D(2027, 3, 5)),
 ]
@@ -430,19 +459,16 @@ def test_missing_order_and_undecided_outcome(sit: Situation, expected_missing: L
     rec = recommend(sit, today)
     assert rec.missing == sorted(set(rec.missing), key=QUESTION_ORDER.index), "unique, in QUESTION_ORDER"
     assert not set(rec.missing) & {name for name, value in sit.dict().items() if value is not None}
-    if rec.missing:
-        assert (rec.channel, rec.authority, rec.signer, rec.employer_action) == (None, None, None, None)
-        assert rec.signature_options == []
     if sit.citizenship is None:
         assert rec.cukr_eligible is None
-    elif sit.citizenship != "UA":
+    elif sit.citizenship != "UA" and sit.procedure != "cukr":
         assert rec.cukr_eligible is False
 
 
 @pytest.mark.parametrize("procedure", [
-    "temporary_residence", "permanent_residence", "eu_long_term_resident", "cukr", "work_permit", "visa",
+    "temporary_residence", "permanent_residence", "eu_long_term_resident", "work_permit", "visa",
     "visa_extension", "citizenship", "eu_citizen_registration", "eu_family_residence_card",
-    "international_protection", "permit_change",
+    "uk_withdrawal_agreement_card", "international_protection", "permit_change",
 ])
 @pytest.mark.parametrize("today", [D(2026, 4, 1), TODAY, D(2027, 6, 1)], ids=str)
 def test_non_ukrainians_are_never_asked_about_ukr_status(procedure, today):
@@ -458,13 +484,17 @@ CONVERSATIONS = [
                  ["procedure", "citizenship"], id="work permit: no purpose, in_poland or PESEL"),
     pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
                       permit_expires=STAY_ENDS, minor=False, has_pesel=True, has_trusted_profile=False),
-                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_pesel",
-                  "has_trusted_profile"], id="adult worker in Poland"),
+                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile",
+                  "has_pesel"], id="adult worker in Poland"),
     pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
                       permit_expires=STAY_ENDS, minor=False, has_pesel=False, has_qualified_signature=False,
                       has_trusted_profile=False),
-                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_pesel",
-                  "has_qualified_signature"], id="no PESEL: QES asked, PZ not"),
+                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile",
+                  "has_pesel", "has_qualified_signature"], id="no PZ, no PESEL: QES asked"),
+    pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
+                      permit_expires=STAY_ENDS, minor=False, has_trusted_profile=True),
+                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile"],
+                 id="Trusted Profile: PESEL not asked"),
     pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="studies", in_poland=True,
                       permit_expires=STAY_ENDS, minor=True, has_pesel=False),
                  ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor"],
@@ -476,7 +506,7 @@ CONVERSATIONS = [
                       purpose="work", in_poland=True, minor=True),
                  ["procedure", "citizenship", "ukr_status", "ukr_status_since", "minor"], id="CUKR for a child"),
     pytest.param(dict(procedure="visa", citizenship="UA", ukr_status=False, in_poland=True),
-                 ["procedure", "citizenship", "ukr_status"], id="Ukrainian without status, visa"),
+                 ["procedure", "citizenship"], id="Ukrainian asking for a visa: no UKR questions"),
 ]
 
 
@@ -518,17 +548,19 @@ RULE_BOOK = load_rules()
 def test_contract_invariants(sit: Situation, today: datetime.date):
     rec = recommend(sit, today)
     assert rec.missing == []
-    # cukr_eligible: a bool once citizenship is known, and False for anyone not Ukrainian
-    assert isinstance(rec.cukr_eligible, bool)
-    if sit.citizenship != "UA":
+    # cukr_eligible: False for anyone neither Ukrainian nor holding UKR status
+    if sit.citizenship != "UA" and not sit.ukr_status:
         assert rec.cukr_eligible is False
+    if sit.procedure in ("cukr", "temporary_residence") or sit.citizenship != "UA":
+        assert isinstance(rec.cukr_eligible, bool)
     # the personal signature (Polish e-ID) is only for a legal representative of a minor
     if not sit.minor:
         assert PERSONAL not in rec.signature_options
     assert set(rec.signature_options) <= {TP, QES, PERSONAL, HAND}
     assert rec.channel in {"mos", "paper", "other", None}
     assert rec.signer in {"applicant", "legal_representative", "sponsor", "host_entity", "employer"}
-    assert rec.employer_action in {"annex_1_link", "university_annex_link", "host_entity_files", "employer_files", None}
+    assert rec.employer_action in {"annex_1_link", "university_annex_link", "organiser_annex_link", "host_entity_files",
+                                   "employer_files", None}
 
 
 @pytest.mark.parametrize("sit, today", COMPLETE_CASES + [pytest.param(p.values[0], p.values[2], id=f"partial {p.id}")
@@ -607,10 +639,10 @@ def test_situation_values_are_plain_strings_and_dates():
     pytest.param(partial(procedure="cukr", citizenship="UA"), id="UKR status unknown"),
     pytest.param(partial(procedure="cukr", citizenship="UA", ukr_status=True), id="start of status unknown"),
 ])
-def test_known_citizenship_never_leaves_cukr_null(sit):
-    """Contract: cukr_eligible is null only while citizenship is unknown."""
+def test_cukr_stays_null_only_while_its_own_facts_are_unknown(sit):
+    """Contract (revised): a part is null only while its own facts are unknown, and `missing` asks them."""
     rec = recommend(sit, TODAY)
-    assert rec.cukr_eligible is False
+    assert rec.cukr_eligible is None
     assert rec.missing and rec.missing[0] in ("ukr_status", "ukr_status_since")
 
 
@@ -626,7 +658,7 @@ def test_no_refund_warning_covers_paper_filings(sit, today):
 
 
 @pytest.mark.parametrize("purpose, signer, employer_action, rule_id", [
-    ("ict", "applicant", "employer_files", "R-CH-7"),
+    ("ict", "host_entity", "host_entity_files", "R-CH-7"),
     ("ict_long_term_mobility", "host_entity", "host_entity_files", "R-CH-8"),
 ])
 def test_closed_list_rules_also_apply_before_mos(purpose, signer, employer_action, rule_id):

@@ -47,12 +47,37 @@ async def test_missing_fields_are_listed(client):
     ({"situation": {}, "language": "de"}, "language"),
     ({"situation": {}, "colour": "blue"}, "colour"),
     ({"situation": {"shoe_size": 42}}, "situation.shoe_size"),
+    # strict input (issue 5): JSON booleans only, ISO dates only, UKR status within its possible range
+    ({"situation": {"in_poland": "true"}}, "situation.in_poland"),
+    ({"situation": {"minor": 1}}, "situation.minor"),
+    ({"situation": {"has_pesel": "yes"}}, "situation.has_pesel"),
+    ({"situation": {"permit_expires": 20261231}}, "situation.permit_expires"),
+    ({"situation": {"permit_expires": "2026-02-30"}}, "situation.permit_expires"),
+    ({"situation": {"ukr_status_since": "2021-12-31"}}, "situation.ukr_status_since"),
+    ({"situation": {}, "today": 20261123}, "today"),
+    ({"situation": {}, "today": "23.11.2026"}, "today"),
 ])
 async def test_invalid_bodies_get_422_with_the_fields_at_fault(client, body, field):
     answer = await client.post("/api/recommend", json=body)
     assert answer.status == 422
     problems = await answer.json()
     assert field in [p["field"] for p in problems]
+
+
+async def test_ukr_status_since_after_today_is_refused(client):
+    body = {"situation": {"ukr_status_since": "2026-11-24"}, "today": "2026-11-23"}
+    answer = await client.post("/api/recommend", json=body)
+    assert answer.status == 422
+    problems = await answer.json()
+    assert any("ukr_status_since" in p["reason"] for p in problems)
+    same_day = await client.post("/api/recommend", json={**body, "today": "2026-11-24"})
+    assert same_day.status == 200
+
+
+async def test_kosovo_is_accepted(client):
+    answer = await client.post("/api/recommend", json={"situation": {"citizenship": "XK"}, "today": "2026-11-23"})
+    assert answer.status == 200
+    assert (await answer.json())["missing"] == ["procedure"]
 
 
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", "\"text\""])

@@ -12,7 +12,11 @@ from typing import Any, List, Mapping, Optional, Tuple
 Truth = Optional[bool]
 
 UNKNOWN = object()
-OPERATORS = {"known", "not_in", "days_before_today_under", "before", "on_or_before", "after", "on_or_after"}
+OPERATORS = {"known", "not_in", "days_before_today_under", "before", "on_or_before", "after", "on_or_after",
+             "not_in_or_unknown", "known_not_in"}
+#: Operators that decide while the fact is still unknown, so they never make anyone be asked:
+#: `not_in_or_unknown` holds for an unknown fact, `known_not_in` fails for one.
+UNKNOWN_IS = {"not_in_or_unknown": True, "known_not_in": False}
 
 
 class ConditionError(ValueError):
@@ -35,7 +39,7 @@ def _test(actual: Any, expected: Any, today: datetime.date) -> bool:
     (op, arg), = expected.items()
     if op == "known":
         return True
-    if op == "not_in":
+    if op in ("not_in", "not_in_or_unknown", "known_not_in"):
         return actual not in arg
     if op == "days_before_today_under":
         return (today - actual).days < int(arg)
@@ -62,13 +66,19 @@ def evaluate(
     undecided: List[str] = []
     for name, expected in when.items():
         actual = today if name == "today" else facts.get(name, UNKNOWN)
+        if actual is UNKNOWN and isinstance(expected, dict) and next(iter(expected)) in UNKNOWN_IS:
+            if UNKNOWN_IS[next(iter(expected))]:
+                continue
+            return False, []
         if actual is UNKNOWN:
             undecided.append(name)
             continue
         if not _test(actual, expected, today):
             return False, []
     if undecided:
-        return None, undecided
+        # Conditions are written in the order a person is asked: a later fact may matter only
+        # once the earlier ones are known ("UKR status on 4 June 2025" only if it began later).
+        return None, undecided[:1]
     return True, []
 
 

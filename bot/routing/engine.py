@@ -56,6 +56,13 @@ class Block:
     rules: List[Rule]
 
 
+@dataclass(frozen=True)
+class Implication:
+    """A fact that follows from another (a UKR-status holder has a PESEL UKR): never asked."""
+    when: Dict[str, Any]
+    then: Dict[str, Any]
+
+
 @dataclass
 class RuleBook:
     constants: Dict[str, Any]
@@ -63,6 +70,7 @@ class RuleBook:
     step_order: List[str]
     blocks: List[Block]
     sources: Dict[str, List[str]] = field(default_factory=dict)
+    implied: List[Implication] = field(default_factory=list)
 
     def rule(self, rule_id: str) -> Rule:
         for block in self.blocks:
@@ -122,8 +130,14 @@ def load_rules() -> RuleBook:
         Block(name=b["name"], mode=b["mode"], rules=[_parse_rule(r, constants, known) for r in b["rules"]])
         for b in data["blocks"]
     ]
+    implied = []
+    for raw in data.get("implied", []):
+        when = _resolve_constants(raw["when"], constants)
+        check(when, known)
+        check({name: True for name in raw["then"]}, SITUATION_FIELDS)
+        implied.append(Implication(when=when, then=raw["then"]))
     book = RuleBook(constants=constants, links=data.get("links", {}), step_order=data.get("step_order", []),
-                    blocks=blocks, sources=sources)
+                    blocks=blocks, sources=sources, implied=implied)
     for rule in book.all_rules():
         unknown = [s for s in rule.sources if s not in sources]
         if unknown:
@@ -135,7 +149,12 @@ def _text_params(situation: Situation, facts: Dict[str, Any], today: datetime.da
     params: Dict[str, Any] = dict(book.constants)
     params.update(today=today, permit_expires=situation.permit_expires, ukr_status_since=situation.ukr_status_since)
     since = situation.ukr_status_since
-    params["cukr_from"] = since + datetime.timedelta(days=365) if since else None
+    if since:
+        # the day the current status reaches 365 days, but never before the window opens
+        params["cukr_from"] = max(since + datetime.timedelta(days=book.constants["cukr_days"]),
+                                  book.constants["cukr_opens"])
+    else:
+        params["cukr_from"] = None
     for name in ("stamp_duty_pln", "card_fee_pln"):
         value = facts.get(name, UNKNOWN)
         params[name] = None if value is UNKNOWN else value
@@ -155,6 +174,11 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
     for name in SITUATION_FIELDS:
         value = getattr(situation, name)
         facts[name] = UNKNOWN if value is None else value
+    for implication in book.implied:
+        if evaluate(implication.when, facts, today)[0]:
+            for name, value in implication.then.items():
+                if facts[name] is UNKNOWN:
+                    facts[name] = value
     missing: List[str] = []
     fired: List[Rule] = []
     steps: List[str] = []
@@ -199,10 +223,6 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
                         break
 
     missing = sorted(missing, key=QUESTION_ORDER.index)
-    if facts.get("cukr_eligible", UNKNOWN) is UNKNOWN and situation.citizenship is not None:
-        # The contract keeps null for an unknown citizenship only: until the UKR facts are
-        # known, the conditions are not shown to be met (and `missing` says what to ask).
-        facts["cukr_eligible"] = False
 
     def get(name: str) -> Any:
         value = facts.get(name, UNKNOWN)
@@ -215,14 +235,14 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
     unconfirmed = [r for r in fired if not r.confirmed]
     warning_texts += [i18n.t("warning.unconfirmed", language, title=_title(r, language)) for r in unconfirmed]
 
-    decided = not missing
+    # Each part is whatever its own block decided, while other blocks may still miss facts.
     return Recommendation(
-        channel=get("channel") if decided else None,
-        authority=get("authority") if decided else None,
+        channel=get("channel"),
+        authority=get("authority"),
         cukr_eligible=get("cukr_eligible"),
-        signature_options=(get("signature_options") or []) if decided else [],
-        signer=get("signer") if decided else None,
-        employer_action=get("employer_action") if decided else None,
+        signature_options=get("signature_options") or [],
+        signer=get("signer"),
+        employer_action=get("employer_action"),
         missing=missing,
         rules=[_fired(r, book, language) for r in fired],
         steps=[i18n.t(k, language, **params) for k in step_keys],

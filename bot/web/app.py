@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 
 import aiohttp
 from aiohttp import web
-from pydantic import BaseModel, Extra, ValidationError, validator
+from pydantic import BaseModel, Extra, ValidationError, root_validator, validator
 
 from bot import i18n
 from bot.routing import Situation, recommend
@@ -31,6 +31,21 @@ class RecommendRequest(BaseModel):
         if value not in i18n.SUPPORTED_LANGUAGES:
             raise ValueError(f"must be one of {', '.join(i18n.SUPPORTED_LANGUAGES)}")
         return value
+
+    @validator("today", pre=True)
+    def _iso_today(cls, value: Any) -> Any:
+        return Situation.parse_iso_date(value)
+
+    @validator("today", always=True)
+    def _default_today(cls, value: Optional[datetime.date]) -> datetime.date:
+        return value or datetime.date.today()
+
+    @root_validator(skip_on_failure=True)
+    def _status_not_in_the_future(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        problem = values["situation"].problem_on(values["today"])
+        if problem:
+            raise ValueError(problem)
+        return values
 
 
 def _field_errors(error: ValidationError) -> List[Dict[str, Any]]:
