@@ -6,6 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 RASA   := $(VENV)/bin/rasa
 MODEL  := models/current.tar.gz
+# No usage data leaves the machine: every rasa command below runs with telemetry off.
+export RASA_TELEMETRY_ENABLED := false
+
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null | sort)
 
 # CPython 3.10: python3.10 on PATH, else pyenv's 3.10 (installed but not on PATH on our machines).
@@ -14,13 +17,14 @@ ifeq ($(PYTHON310),)
 PYTHON310 := $(shell p=$$(pyenv prefix 3.10 2>/dev/null | head -n1); [ -x "$$p/bin/python3.10" ] && echo "$$p/bin/python3.10")
 endif
 
-.PHONY: help install train run test bench validate clean
+.PHONY: help install train run test bench validate clean eval
 
 help:
 	@echo "make run    - install, train if needed, start Rasa ($${RASA_PORT:-5005}), actions ($${ACTIONS_PORT:-5055}), web ($${WEB_PORT:-8080})"
 	@echo "make test   - install, train if needed, run every test"
 	@echo "make train  - train the model if data/, domain.yml or config.yml changed"
 	@echo "make bench  - load benchmark, writes bench/results.json"
+	@echo "make eval   - NLU and understanding figures per language, writes eval/results.json"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -33,7 +37,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip check
 	@touch $@
 
-install: $(VENV)/.installed
+# The chat widget (botfront's rasa-webchat, pinned in package-lock.json), served by the web service.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --omit=dev --loglevel=error
+	@touch $@
+
+# Debian's chromium for the browser tests (never a downloaded browser).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests..."
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+install: $(VENV)/.installed node_modules/.installed
 
 # Rasa is only retrained when its inputs change; fixed seeds in config.yml keep it reproducible.
 $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
@@ -46,14 +62,18 @@ train: $(MODEL)
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
-run: $(MODEL)
+run: $(MODEL) node_modules/.installed
 	$(PY) -m tools.stack
 
-test: $(MODEL)
+test: $(MODEL) node_modules/.installed $(CHROMIUM)
 	$(PY) -m pytest -p no:cacheprovider
 
 bench: $(MODEL)
 	$(PY) -m tools.bench
 
+# Per language: intents (shipped model and a linear baseline), understanding, fallback threshold.
+eval: $(MODEL)
+	$(PY) -m tools.eval
+
 clean:
-	rm -rf $(VENV) models/*.tar.gz .rasa results run
+	rm -rf $(VENV) models/*.tar.gz .rasa results run node_modules

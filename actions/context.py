@@ -5,17 +5,14 @@ import datetime
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
-from langdetect import DetectorFactory, LangDetectException, detect_langs
+from babel import Locale
 from pydantic import ValidationError
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from bot import i18n
+from bot import language as languages
 from bot.routing import SITUATION_FIELDS, Situation, text_constants
-
-DetectorFactory.seed = 0  # langdetect is random unless seeded
-MIN_DETECT_CHARS = 12
-MIN_DETECT_PROBABILITY = 0.9
 
 
 def today() -> datetime.date:
@@ -24,34 +21,22 @@ def today() -> datetime.date:
     return datetime.date.fromisoformat(pinned) if pinned else datetime.date.today()
 
 
-def detect_language(text: str) -> Optional[str]:
-    """A supported language for a long enough text, or None when unsure."""
-    if not text or len(text) < MIN_DETECT_CHARS or text.startswith("/"):
-        return None
-    try:
-        guesses = detect_langs(text)
-    except LangDetectException:
-        return None
-    for guess in guesses:
-        if guess.lang in i18n.SUPPORTED_LANGUAGES and guess.prob >= MIN_DETECT_PROBABILITY:
-            return guess.lang
-    return None
-
-
 def language(tracker: Tracker) -> Tuple[str, List[EventType]]:
     """The conversation's language and the event that records it when it changed.
 
-    Order: the channel's metadata.language, then the language slot, then detection, then English.
+    bot.language.choose decides: a language asked for in this message (button or typed), the
+    channel's metadata.language, the language the message is written in when it says enough,
+    else the current one.
     """
     current = tracker.get_slot("language")
     message = tracker.latest_message or {}
-    requested = (message.get("metadata") or {}).get("language")
-    if requested:
-        chosen = i18n.normalise_language(requested)
-    elif current:
-        chosen = current
-    else:
-        chosen = detect_language(message.get("text") or "") or i18n.DEFAULT_LANGUAGE
+    said = [event for event in tracker.events if event.get("event") == "user"]
+    previous = (said[-2].get("metadata") or {}).get("language") if len(said) > 1 else None
+    chosen = i18n.normalise_language(languages.choose(
+        message.get("text") or "", current=current,
+        metadata_language=(message.get("metadata") or {}).get("language"),
+        intent=(message.get("intent") or {}).get("name"), entities=message.get("entities"),
+        previous_metadata_language=previous))
     return chosen, ([] if chosen == current else [SlotSet("language", chosen)])
 
 
@@ -71,9 +56,91 @@ def situation(tracker: Tracker, overrides: Optional[Dict[str, Any]] = None) -> S
     """The Situation in the slots; a value that does not validate counts as unknown."""
     values = {name: tracker.get_slot(name) for name in SITUATION_FIELDS}
     values.update(overrides or {})
-    values = {k: v for k, v in values.items() if v is not None}
+    return situation_from(values)
+
+
+def situation_from(values: Dict[str, Any]) -> Situation:
+    values = {k: v for k, v in values.items() if v is not None and k in SITUATION_FIELDS}
     try:
         return Situation(**values)
     except ValidationError as error:
         bad = {str(e["loc"][0]) for e in error.errors()}
         return Situation(**{k: v for k, v in values.items() if k not in bad})
+
+
+# --- The conversation's own state (issue 6) ------------------------------------------------
+#: Who the application is for; questions are worded for that person. Not a Situation field.
+APPLICANT = "applicant"
+#: The pseudo-question "So: ... Right?" that confirms facts read from free text.
+CONFIRM = "confirm_facts"
+#: One slot for the rest: how often each question was asked, facts awaiting confirmation,
+#: questions the person could not answer (asked without them), answers they wanted to change.
+STATE = "conversation_state"
+SUBJECTS = ("self", "child", "wife", "husband", "parent", "relative", "employee")
+
+
+def state(tracker: Tracker) -> Dict[str, Any]:
+    return new_state(tracker.get_slot(STATE) or {})
+
+
+def new_state(saved: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    saved = saved or {}
+    return {"asked": dict(saved.get("asked") or {}), "pending": dict(saved.get("pending") or {}),
+            "unsure": list(saved.get("unsure") or []), "unknown": list(saved.get("unknown") or []),
+            "back_from": dict(saved.get("back_from") or {})}
+
+
+def applicant(tracker: Tracker) -> str:
+    """The person the questions are about; "self" until someone else is named."""
+    value = tracker.get_slot(APPLICANT)
+    return value if value in SUBJECTS else "self"
+
+
+def value_before_message(tracker: Tracker, name: str) -> Any:
+    """The slot's value before the latest user message (what action_extract_slots may have overwritten)."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=len(tracker.events))
+    value = None
+    for event in tracker.events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") == name:
+            value = event.get("value")
+        elif event.get("event") in ("reset_slots", "restart"):
+            value = None
+    return value
+
+
+def country_name(code: str, lang: str) -> str:
+    return Locale.parse(i18n.normalise_language(lang)).territories.get(code, code)
+
+
+def display(field: str, value: Any, lang: str) -> str:
+    """A Situation value as the person reads it: a country name, an option title, a date, yes/no."""
+    if value is None:
+        return i18n.t("conversation.unknown_value", lang)
+    if field == "citizenship":
+        return country_name(str(value), lang)
+    if field == APPLICANT:
+        return i18n.t(f"conversation.applicant.{value}", lang)
+    if isinstance(value, bool):
+        return i18n.raw("options.bool", lang)["true" if value else "false"]
+    if field in ("procedure", "purpose"):
+        options = i18n.raw(f"options.{field}", lang)
+        return options.get(value, value) if isinstance(options, dict) else str(value)
+    try:
+        return str(i18n.format_value(datetime.date.fromisoformat(str(value)), lang))
+    except ValueError:
+        return str(value)
+
+
+def fact_phrase(field: str, value: Any, lang: str) -> str:
+    """How one fact reads in the confirmation line ("citizen of Georgia", "in Poland now")."""
+    entry = i18n.raw(f"conversation.fact.{field}", lang) if i18n.has(f"conversation.fact.{field}", lang) else None
+    if isinstance(entry, dict):
+        return say(f"conversation.fact.{field}.{'true' if value else 'false'}", lang)
+    if isinstance(entry, str):
+        return say(f"conversation.fact.{field}", lang, value=display(field, value, lang))
+    return f"{i18n.t(f'conversation.labels.{field}', lang)}: {display(field, value, lang)}"
+
+
+def stored(value: Any) -> Any:
+    """A value as a slot keeps it (dates as ISO strings)."""
+    return value.isoformat() if isinstance(value, datetime.date) else value

@@ -19,23 +19,23 @@ from bot.routing.models import Procedure, Purpose
 ENUMS = {"procedure": Procedure, "purpose": Purpose}
 
 
-def _normal(text: str) -> str:
+def normal(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s'-]", " ", text.lower())).strip()
 
 
-def _contains(text: str, phrase: str) -> bool:
+def contains(text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text) is not None
 
 
 def parse_bool(value: Any, lang: str, intent: Optional[str] = None) -> Optional[bool]:
     if isinstance(value, bool):
         return value
-    text = _normal(str(value or ""))
+    text = normal(str(value or ""))
     if text in ("true", "false"):
         return text == "true"
     # negatives first: "no, I am not" holds "i am" too
     for answer in ("false", "true"):
-        if any(_contains(text, w) for w in i18n.raw(f"answers.{answer}", lang)):
+        if any(contains(text, w) for w in i18n.raw(f"answers.{answer}", lang)):
             return answer == "true"
     if intent in ("affirm", "deny"):
         return intent == "affirm"
@@ -44,7 +44,7 @@ def parse_bool(value: Any, lang: str, intent: Optional[str] = None) -> Optional[
 
 def parse_choice(field: str, value: Any, lang: str) -> Optional[str]:
     allowed = [member.value for member in ENUMS[field]]
-    text = _normal(str(value or ""))
+    text = normal(str(value or ""))
     if text in allowed:
         return text
     candidates = []
@@ -53,12 +53,12 @@ def parse_choice(field: str, value: Any, lang: str) -> Optional[str]:
     for canonical, phrases in i18n.raw(f"answers.{field}", lang).items():
         candidates.extend((p.lower(), canonical) for p in phrases)
     # the longest phrase found wins: "blue card" before "card", "visa extension" before "visa"
-    found = sorted(((len(p), c) for p, c in candidates if _contains(text, p)), reverse=True)
+    found = sorted(((len(p), c) for p, c in candidates if contains(text, p)), reverse=True)
     return found[0][1] if found else None
 
 
 def parse_country(value: Any, lang: str) -> Optional[str]:
-    text = _normal(str(value or ""))
+    text = normal(str(value or ""))
     if not text:
         return None
     if len(text) == 2 and pycountry.countries.get(alpha_2=text.upper()):
@@ -68,7 +68,7 @@ def parse_country(value: Any, lang: str) -> Optional[str]:
             return code
     for country in pycountry.countries:
         names = {getattr(country, attr, "").lower() for attr in ("name", "common_name", "official_name")}
-        if text in names or any(_contains(text, n) for n in names if len(n) > 3):
+        if text in names or any(contains(text, n) for n in names if len(n) > 3):
             return country.alpha_2
     # demonyms: "ukrainian", "indian", "georgian" share their first letters with the country
     stem = text.split()[-1][:5]

@@ -1,14 +1,19 @@
 """Answers that need no form: greetings, questions about a topic, not understood."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from bot import i18n
+from bot import language as languages
+from bot.routing import load_rules, recommend
 
 #: intent -> catalog key of the answer
 REPLIES = {
@@ -21,8 +26,39 @@ REPLIES = {
     "change_language": "chat.change_language",
     **{intent: f"faq.{intent}" for intent in (
         "ask_cukr", "ask_signature", "ask_paper", "ask_mos", "ask_fees", "ask_fingerprints",
-        "ask_confirmation", "ask_employer", "ask_pesel", "ask_human")},
+        "ask_confirmation", "ask_employer", "ask_pesel", "ask_human", "ask_processing_time", "ask_print_post",
+        "ask_who_may_sign", "ask_posted_application", "ask_trusted_profile", "ask_cukr_employer")},
 }
+#: Questions about signing whose answer depends on whose application it is.
+SIGNING = {"ask_signature", "ask_who_may_sign"}
+
+
+@lru_cache(maxsize=1)
+def _side_sources() -> Dict[str, List[str]]:
+    with (Path(__file__).parent / "side_questions.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def source_url(intent: Optional[str]) -> Optional[str]:
+    """The address behind a side answer (its first source in facts.md), or None."""
+    for source_id in _side_sources().get(intent or "", []):
+        urls = load_rules().sources.get(source_id) or []
+        if urls:
+            return urls[0]
+    return None
+
+
+def reply_text(intent: Optional[str], lang: str, applicant: Optional[str], signer: Optional[str] = None) -> str:
+    """The answer to `intent`; "can I sign it for her?" is answered for the person the application is for,
+    and for the case: on the paper family route the family member in Poland signs (`signer`)."""
+    if intent in SIGNING and signer in ("sponsor", "host_entity") and applicant not in (None, "self"):
+        text = context.say(f"conversation.who_may_sign_as.{signer}", lang)
+    elif intent in SIGNING and (applicant not in (None, "self") or intent == "ask_who_may_sign"):
+        text = context.say(f"conversation.who_may_sign.{applicant or 'self'}", lang)
+    else:
+        text = context.say(REPLIES.get(intent or "", "chat.fallback"), lang)
+    url = source_url(intent)
+    return text + "\n" + context.say("conversation.sources_line", lang, url=url) if url else text
 
 
 def _start_button(lang: str) -> List[Dict[str, str]]:
@@ -36,10 +72,25 @@ class ActionReply(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
         intent = context.latest_intent(tracker)
-        key = REPLIES.get(intent, "chat.fallback")
+        if intent == "change_language":
+            dispatcher.utter_message(**_language_reply(tracker, lang))
+            return events
         buttons = _start_button(lang) if intent == "greet" and not tracker.active_loop else []
-        dispatcher.utter_message(text=context.say(key, lang), buttons=buttons)
+        signer = recommend(context.situation(tracker), context.today()).signer if intent in SIGNING else None
+        dispatcher.utter_message(text=reply_text(intent, lang, tracker.get_slot("applicant"), signer),
+                                 buttons=buttons)
         return events
+
+
+def _language_reply(tracker: Tracker, lang: str) -> Dict[str, Any]:
+    """The switch confirmed in the new language, or, when no language was named, a button for each."""
+    message = tracker.latest_message or {}
+    if languages.asked_for(message.get("text") or "", "change_language", message.get("entities"),
+                           tracker.get_slot("language")) or lang != tracker.get_slot("language"):
+        return {"text": context.say("chat.change_language", lang)}
+    buttons = [{"title": i18n.t("language_name", code), "payload": f'/change_language{{"language": "{code}"}}'}
+               for code in i18n.SUPPORTED_LANGUAGES]
+    return {"text": context.say("chat.choose_language", lang), "buttons": buttons}
 
 
 class ActionFallback(Action):

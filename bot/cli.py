@@ -33,8 +33,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     srv = commands.add_parser("serve", help="run the web service")
     srv.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
     srv.add_argument("--host", default="127.0.0.1")
+    prg = commands.add_parser("purge", help="delete conversations idle for longer than the retention period")
+    prg.add_argument("--older-than", default=None, help="e.g. 30d or 12h (default: RETENTION_DAYS, else 30 days)")
     args = parser.parse_args(argv)
 
+    if args.command == "purge":
+        from bot import purge
+        try:
+            older_than = purge.parse_duration(args.older_than) if args.older_than else purge.retention()
+        except ValueError as error:
+            print(f"--older-than: {error}", file=sys.stderr)
+            return 2
+        print(f"Deleted {purge.purge(older_than)} conversations idle for more than {older_than}.")
+        return 0
     if args.command == "serve":
         from bot.web.app import serve
         serve(args.port, args.host)

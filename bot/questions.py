@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import datetime
 import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Optional
+
+import yaml
 
 from bot import i18n
 from bot.routing import recommend, text_constants
@@ -18,7 +22,18 @@ from bot.routing.models import BOOL_FIELDS, DATE_FIELDS  # noqa: E402  (re-expor
 
 
 def payload(field: str, value: Any) -> str:
-    return "/inform" + json.dumps({field: value}, ensure_ascii=False, separators=(", ", ": "))
+    return facts_payload({field: value})
+
+
+def facts_payload(facts: Dict[str, Any]) -> str:
+    return "/inform" + json.dumps(facts, ensure_ascii=False, separators=(", ", ": "))
+
+
+@lru_cache(maxsize=1)
+def goals() -> Dict[str, Dict[str, str]]:
+    """Plain-word aims and the procedure (and purpose) each stands for (bot/goals.yml)."""
+    with (Path(__file__).parent / "goals.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
 
 
 def decides_alike(situation: Situation, field: str, days: List[datetime.date], today: datetime.date) -> bool:
@@ -61,7 +76,33 @@ def buttons(field: str, language: str, today: Optional[datetime.date] = None,
 
 
 def question(field: str, language: str, today: Optional[datetime.date] = None,
-             situation: Optional[Situation] = None) -> Dict[str, Any]:
-    """The message asking for `field`: its text and buttons."""
-    return {"text": i18n.t(f"questions.{field}", language, **text_constants()),
-            "buttons": buttons(field, language, today, situation)}
+             situation: Optional[Situation] = None, about: str = "self", unsure: bool = False) -> Dict[str, Any]:
+    """The message asking for `field`, worded for the person it is about (`about`), with buttons.
+
+    `unsure`: the person said they don't know; the question comes again with where to find the
+    answer, and the procedure question becomes "what do you want to do in Poland?" in plain words.
+    """
+    if field == "procedure" and unsure:
+        return {"text": i18n.t("conversation.goal_question", language),
+                "buttons": [{"title": i18n.t(f"conversation.goals.{goal}", language), "payload": facts_payload(facts)}
+                            for goal, facts in goals().items()]}
+    key = f"conversation.questions_for.{about}.{field}"
+    text = i18n.t(key if about != "self" and i18n.has(key, language) else f"questions.{field}", language,
+                  **text_constants())
+    if unsure:
+        text = i18n.t(f"conversation.dont_know.{field}", language) + "\n" + text
+    return {"text": text, "buttons": buttons(field, language, today, situation)}
+
+
+def applicant_question(language: str) -> Dict[str, Any]:
+    """Who the application is for: the questions and who signs depend on it."""
+    return {"text": i18n.t("conversation.applicant_question", language),
+            "buttons": [{"title": title, "payload": facts_payload({"applicant": subject})}
+                        for subject, title in i18n.raw("conversation.applicant", language).items()]}
+
+
+def confirm_question(language: str, facts: str, about: str) -> Dict[str, Any]:
+    """One line confirming facts read from free text, with yes and no buttons."""
+    return {"text": i18n.t("conversation.confirm", language, facts=facts, about=about),
+            "buttons": [{"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"},
+                        {"title": i18n.t("conversation.confirm_no", language), "payload": "/deny"}]}

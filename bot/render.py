@@ -59,3 +59,21 @@ def sections(rec: Recommendation, with_sources: bool = True) -> List[str]:
 
 def as_text(rec: Recommendation, with_sources: bool = True) -> str:
     return "\n\n".join(sections(rec, with_sources))
+
+
+def decided_lines(rec: Recommendation) -> List[str]:
+    """Each part already decided, also while other facts are still `missing` (the staff script)."""
+    lang = rec.language
+    lines = []
+    if rec.channel or rec.authority:
+        lines.append(_channel_line(rec, lang))
+    if rec.cukr_eligible is not None:
+        lines.append(i18n.t(f"render.cukr.{str(rec.cukr_eligible).lower()}", lang))
+    if rec.signer:
+        lines.append(i18n.t(f"render.signer.{rec.signer}", lang))
+    if rec.signature_options:
+        options = " / ".join(i18n.t(f"render.signature.{o}", lang) for o in rec.signature_options)
+        lines.append(i18n.t("render.signature_options", lang, options=options))
+    if rec.employer_action and i18n.has(f"render.employer.{rec.employer_action}", lang):
+        lines.append(i18n.t(f"render.employer.{rec.employer_action}", lang))
+    return lines

@@ -1,4 +1,5 @@
 """Action tests with tracker fixtures: the actions translate between the tracker and `bot`."""
+import asyncio
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -6,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.asks import AskForField
+from actions.asks import AskApplicant, AskConfirmFacts, AskForField
 from actions.form import ValidateSituationForm
 from actions.navigation import ActionGoBack, ActionStartOver, ActionStop
 from actions.recommend import ActionRecommend
@@ -15,14 +16,16 @@ from bot.routing import SITUATION_FIELDS
 
 DOMAIN: Dict[str, Any] = {"forms": {"situation_form": {"required_slots": list(SITUATION_FIELDS)}}, "slots": {}}
 
-WORKER = {"procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
+ME = {"applicant": "self"}
+WORKER = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
           "permit_expires": "2027-01-10", "minor": False, "has_pesel": True}
 
 
 def tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
             entities: Optional[List[Dict[str, Any]]] = None, set_now: Optional[Dict[str, Any]] = None,
             requested: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None,
-            after_user: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+            after_user: Optional[List[Dict[str, Any]]] = None,
+            before_user: Optional[List[Dict[str, Any]]] = None) -> Tracker:
     """A tracker whose last user message is `text`; `set_now` are slots set since that message."""
     values = {name: None for name in SITUATION_FIELDS}
     values.update(slots or {})
@@ -32,6 +35,7 @@ def tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str 
     message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or [],
                "metadata": metadata or {}}
     events = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
+    events += before_user or []
     events.append({"event": "user", "text": text, "parse_data": message, "metadata": metadata or {}})
     events += after_user or []
     events += [{"event": "slot", "name": k, "value": v} for k, v in (set_now or {}).items()]
@@ -49,27 +53,43 @@ def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
+def state(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return slot_events(events).get("conversation_state") or {}
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    return " | ".join(m.get("text") or "" for m in messages)
+
+
+# -- typed answers to the question asked ---------------------------------------------------------
+
 @pytest.mark.parametrize("requested,text,intent,expected", [
     ("citizenship", "Ukraine", "inform", "UA"),
     ("citizenship", "I am indian", "inform", "IN"),
+    ("citizenship", "Nigeria", "goodbye", "NG"),  # NLU may read it as "good night": it is an answer
     ("in_poland", "yes", "affirm", True),
     ("minor", "no", "deny", False),
-    ("has_pesel", "no, I don't", "deny", False),
     ("permit_expires", "my visa ends on 31.12.2026", "inform", "2026-12-31"),
+    ("permit_expires", "It is valid until 14 March 2027.", "inform", "2027-03-14"),
+    ("permit_expires", "my card is valid till 2027-06-30", "inform", "2027-06-30"),
+    ("permit_expires", "ok i checked the card: 31.07.2027", "inform", "2027-07-31"),
+    ("permit_expires", "14.12.2026 maybe, 90 days", "inform", "2026-12-14"),
+    ("permit_expires", "it ends on 10 April 2027", "ask_paper", "2027-04-10"),  # "April" is not a paper question
     ("ukr_status_since", "since 15 March 2022", "inform", "2022-03-15"),
     ("purpose", "I came to study", "inform", "studies"),
     ("procedure", "visa extension", "inform", "visa_extension"),
+    ("procedure", "why are you asking again?? temporary residence", "start_over", "temporary_residence"),
 ])
 async def test_typed_answers_fill_the_requested_field(requested, text, intent, expected):
-    slots = {"procedure": "temporary_residence", "citizenship": "UA", "ukr_status": True} if requested not in (
-        "procedure", "citizenship") else {}
+    slots = {**ME, "procedure": "temporary_residence", "citizenship": "UA", "ukr_status": True} if requested not in (
+        "procedure", "citizenship") else dict(ME)
     events, messages = await run(ValidateSituationForm(), tracker(slots, text, intent, requested=requested))
     assert slot_events(events)[requested] == expected
-    assert messages == []
+    assert "requested_slot" in slot_events(events)
 
 
 async def test_button_payload_is_validated_and_next_question_comes_from_the_engine():
-    t = tracker({}, '/inform{"procedure": "cukr"}', set_now={"procedure": "cukr"}, requested="procedure")
+    t = tracker(ME, '/inform{"procedure": "cukr"}', set_now={"procedure": "cukr"}, requested="procedure")
     events, _ = await run(ValidateSituationForm(), t)
     slots = slot_events(events)
     assert slots["procedure"] == "cukr"
@@ -77,48 +97,289 @@ async def test_button_payload_is_validated_and_next_question_comes_from_the_engi
 
 
 async def test_ukrainian_with_status_is_asked_since_when_others_are_not():
-    t = tracker({"procedure": "temporary_residence"}, "Ukraine", requested="citizenship")
+    t = tracker({**ME, "procedure": "temporary_residence"}, "Ukraine", requested="citizenship")
     assert slot_events((await run(ValidateSituationForm(), t))[0])["requested_slot"] == "ukr_status"
-    t = tracker({"procedure": "temporary_residence"}, "India", requested="citizenship")
+    t = tracker({**ME, "procedure": "temporary_residence"}, "India", requested="citizenship")
     assert slot_events((await run(ValidateSituationForm(), t))[0])["requested_slot"] == "purpose"
 
 
-async def test_an_unreadable_answer_is_explained_and_asked_again():
+# -- what a message may change ------------------------------------------------------------------
+
+async def test_an_unreadable_answer_is_explained_asked_again_and_erases_nothing():
     answered = {k: v for k, v in WORKER.items() if k != "permit_expires"}
-    t = tracker(answered, "sometime soon maybe", requested="permit_expires")
+    # NLU put a junk entity into citizenship from this message: it is not trusted
+    t = tracker(answered, "sometime soon maybe", requested="permit_expires", set_now={"citizenship": "February"})
     events, messages = await run(ValidateSituationForm(), t)
     slots = slot_events(events)
-    assert slots["permit_expires"] is None
+    assert slots["citizenship"] == "IN" and "permit_expires" not in slots
     assert slots["requested_slot"] == "permit_expires"
-    assert "31.12.2026" in messages[0]["text"]
+    assert "31.12.2026" in texts(messages)
 
 
-async def test_a_start_of_status_in_the_future_is_refused():
-    t = tracker({"procedure": "cukr", "citizenship": "UA", "ukr_status": True}, "01.01.2030",
-                requested="ukr_status_since")
+async def test_a_word_inside_an_answer_to_another_question_does_not_replace_the_procedure():
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "CN", "purpose": "studies", "in_poland": True}
+    t = tracker(known, "I have to check my visa sticker", requested="permit_expires", set_now={"procedure": "visa"})
+    events, _ = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["procedure"] == "temporary_residence"
+
+
+async def test_a_known_fact_changes_only_when_the_person_says_it_changed():
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "GE"}
+    t = tracker(known, "work, and I'm Ukrainian", requested="purpose")
     events, messages = await run(ValidateSituationForm(), t)
-    assert slot_events(events)["ukr_status_since"] is None
-    assert "future" in messages[0]["text"]
+    assert "citizenship" not in slot_events(events) and slot_events(events)["purpose"] == "work"
+    assert "kept citizenship as Georgia" in texts(messages)
+    t = tracker(known, "actually I'm Ukrainian, not Georgian", requested="purpose")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["citizenship"] == "UA"
+    assert "I changed citizenship: Ukraine (before: Georgia)" in texts(messages)
 
+
+async def test_a_button_for_a_known_fact_changes_it_and_says_so():
+    t = tracker(WORKER, '/inform{"citizenship": "UA"}', set_now={"citizenship": "UA"})
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["citizenship"] == "UA"
+    assert "before: India" in texts(messages)
+
+
+# -- facts read from free text are confirmed in one line -----------------------------------------
+
+FIRST = "temporary residence for work. I'm Georgian, here visa-free"
+
+
+async def test_facts_in_the_first_message_are_confirmed_before_they_decide():
+    events, _ = await run(ValidateSituationForm(), tracker({}, FIRST))
+    slots = slot_events(events)
+    assert slots["requested_slot"] == "confirm_facts"
+    # the aim answers the first question; what else was read waits for "right?"
+    assert slots["procedure"] == "temporary_residence"
+    pending = state(events)["pending"]
+    assert {"purpose": "work", "citizenship": "GE", "in_poland": True}.items() <= pending.items()
+    assert not set(pending) & set(slots)  # nothing else decided yet
+    waiting = {"conversation_state": {"pending": {"citizenship": "VN", "in_poland": True, "purpose": "studies"}}}
+    _, messages = await run(AskConfirmFacts(), tracker(waiting))
+    assert messages[0]["text"] == "So, you: citizen of Vietnam, in Poland now, purpose: Studies. Right?"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+@pytest.mark.parametrize("answer,intent,expected_citizenship,applicant", [
+    ("yes", "affirm", "GE", "self"),  # "So, you: ... Right?" - yes: it is about themselves
+    ("/affirm", "affirm", "GE", "self"),
+    ("no, I'm from Belarus", "deny", "BY", None),
+])
+async def test_the_confirmation_takes_or_corrects_the_facts(answer, intent, expected_citizenship, applicant):
+    waiting = {"conversation_state": {"pending": {"procedure": "temporary_residence", "citizenship": "GE"},
+                                      "asked": {"confirm_facts": 1}}}
+    events, _ = await run(ValidateSituationForm(), tracker(waiting, answer, intent, requested="confirm_facts"))
+    slots = slot_events(events)
+    assert (slots["procedure"], slots["citizenship"]) == ("temporary_residence", expected_citizenship)
+    assert slots.get("applicant") == applicant and state(events)["pending"] == {}
+    assert slots["requested_slot"] == ("applicant" if applicant is None else "purpose")
+
+
+async def test_no_its_for_my_wife_sets_who_it_is_for_and_asks_her_facts_again():
+    waiting = {"conversation_state": {"pending": {"purpose": "work"}, "asked": {"confirm_facts": 1}}}
+    events, _ = await run(ValidateSituationForm(), tracker(waiting, "no, it is for my wife", "deny",
+                                                           requested="confirm_facts"))
+    slots = slot_events(events)
+    assert slots["applicant"] == "wife" and "purpose" not in slots and state(events)["pending"] == {}
+
+
+async def test_no_to_the_confirmation_drops_the_facts_and_asks_instead():
+    waiting = {"conversation_state": {"pending": {"citizenship": "GE"}, "asked": {"confirm_facts": 1}}}
+    events, messages = await run(ValidateSituationForm(), tracker(waiting, "no", "deny", requested="confirm_facts"))
+    assert "citizenship" not in slot_events(events) and state(events)["pending"] == {}
+    assert "ask you instead" in texts(messages)
+
+
+# -- who is asking ------------------------------------------------------------------------------
+
+async def test_who_the_application_is_for_is_asked_first_with_buttons():
+    events, _ = await run(ValidateSituationForm(), tracker({}, "/start_application", "start_application"))
+    assert slot_events(events)["requested_slot"] == "applicant"
+    _, messages = await run(AskApplicant(), tracker())
+    assert '/inform{"applicant": "wife"}' in [b["payload"] for b in messages[0]["buttons"]]
+
+
+@pytest.mark.parametrize("text,expected", [("for my wife", "wife"), ("Me", "self"), ("my son", "child"),
+                                           ('/inform{"applicant": "employee"}', "employee")])
+async def test_the_answer_to_who_it_is_for(text, expected):
+    set_now = {"applicant": expected} if text.startswith("/") else None
+    events, _ = await run(ValidateSituationForm(), tracker({}, text, requested="applicant", set_now=set_now))
+    assert slot_events(events)["applicant"] == expected
+    assert slot_events(events)["requested_slot"] == "procedure"
+
+
+@pytest.mark.parametrize("known,text,field,value", [
+    ({}, "Temporary residence", "procedure", "temporary_residence"),
+    ({"procedure": "temporary_residence"}, "China", "citizenship", "CN"),
+])
+async def test_typing_past_who_it_is_for_answers_the_next_question_for_oneself(known, text, field, value):
+    events, _ = await run(ValidateSituationForm(), tracker(known, text, requested="applicant"))
+    slots = slot_events(events)
+    assert (slots["applicant"], slots[field]) == ("self", value)
+    assert slots["requested_slot"] not in ("applicant", field)
+
+
+async def test_questions_are_worded_for_the_person_they_are_about():
+    action = type("Ask", (AskForField,), {"field": "in_poland"})()
+    _, messages = await run(action, tracker({"applicant": "wife", "procedure": "temporary_residence"}))
+    assert messages[0]["text"] == "Is your wife in Poland now?"
+    _, messages = await run(action, tracker(ME))
+    assert messages[0]["text"] == "Are you in Poland now?"
+
+
+async def test_a_husband_answering_about_himself_is_not_taken_for_his_wife():
+    known = {"applicant": "wife", "procedure": "temporary_residence", "citizenship": "EG",
+             "purpose": "family_reunification"}
+    t = tracker(known, "she is in Cairo, I am in Katowice", requested="in_poland")
+    events, _ = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["in_poland"] is False
+
+
+@pytest.mark.parametrize("applicant,needle", [
+    ("wife", "her own Trusted Profile"), ("child", "you, as the parent or guardian, sign"),
+    ("employee", "Annex 1"), ("parent", "their own Trusted Profile"), (None, "No one may sign for you")])
+async def test_can_i_sign_it_for_her_is_answered_for_that_person(applicant, needle):
+    _, messages = await run(ActionReply(), tracker({"applicant": applicant}, "can I sign it for her?",
+                                                   intent="ask_who_may_sign"))
+    assert needle in messages[0]["text"]
+    assert "https://migrant.poznan.uw.gov.pl/en/slownik-pojec/electronic-signature" in messages[0]["text"]
+
+
+async def test_on_the_paper_family_route_the_husband_in_poland_does_sign_for_her():
+    wife_abroad = {"applicant": "wife", "procedure": "temporary_residence", "citizenship": "EG",
+                   "purpose": "family_reunification", "in_poland": False}
+    _, messages = await run(ActionReply(), tracker(wife_abroad, "can I sign it for her?", intent="ask_who_may_sign"))
+    assert messages[0]["text"].startswith("Yes, on this route: the family member in Poland")
+    _, messages = await run(ActionRecommend(), tracker(wife_abroad))
+    assert "Who signs: you, as the family member in Poland" in messages[0]["text"]
+
+
+async def test_the_outcome_for_a_wife_never_says_who_signs_is_you():
+    wife = {**WORKER, "applicant": "wife", "has_trusted_profile": True}
+    _, messages = await run(ActionRecommend(), tracker(wife))
+    assert "Who signs: you." not in messages[0]["text"]
+    assert "Your wife signs her own application" in messages[0]["text"]
+
+
+# -- why, and "I don't know" -------------------------------------------------------------------
+
+async def test_why_do_you_ask_gets_the_reason_and_the_same_question_again():
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work"}
+    t = tracker({**known, "conversation_state": {"asked": {"in_poland": 1}}}, "why do you ask?", "out_of_scope",
+                requested="in_poland")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert "filed from inside Poland" in texts(messages)
+    assert slot_events(events)["requested_slot"] == "in_poland"
+    assert state(events)["asked"]["in_poland"] == 1  # a repeat on request is not counted
+
+
+async def test_i_dont_know_says_where_to_look_then_goes_on_without_it(today):
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True}
+    t = tracker({**known, "conversation_state": {"asked": {"permit_expires": 1}}}, "i dont know",
+                requested="permit_expires")
+    events, _ = await run(ValidateSituationForm(), t)
+    after = state(events)
+    assert slot_events(events)["requested_slot"] == "permit_expires" and after["unsure"] == ["permit_expires"]
+    action = type("Ask", (AskForField,), {"field": "permit_expires"})()
+    _, messages = await run(action, tracker({**known, "conversation_state": after}))
+    assert "visa sticker" in messages[0]["text"] and messages[0]["buttons"]
+    # still unknown: go on without it, and never ask it a third time
+    t = tracker({**known, "conversation_state": after}, "no idea, sorry", requested="permit_expires")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["requested_slot"] == "minor"
+    assert state(events)["unknown"] == ["permit_expires"]
+    assert "go on without it" in texts(messages)
+
+
+async def test_an_unreadable_answer_to_a_question_asked_twice_is_not_asked_a_third_time():
+    known = {**ME, "procedure": "temporary_residence"}
+    t = tracker({**known, "conversation_state": {"asked": {"citizenship": 2}}}, "qwerty", requested="citizenship")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["requested_slot"] != "citizenship"
+    assert "citizenship" in state(events)["unknown"]
+
+
+async def test_i_dont_know_the_procedure_asks_what_they_want_to_do_in_plain_words():
+    t = tracker({**ME, "conversation_state": {"asked": {"procedure": 1}}}, "I don't know", requested="procedure")
+    events, _ = await run(ValidateSituationForm(), t)
+    action = type("Ask", (AskForField,), {"field": "procedure"})()
+    _, messages = await run(action, tracker({**ME, "conversation_state": state(events)}))
+    assert messages[0]["text"] == "What do you want to do in Poland?"
+    assert '/inform{"procedure": "temporary_residence", "purpose": "work"}' in [b["payload"] for b in
+                                                                              messages[0]["buttons"]]
+
+
+async def test_the_outcome_says_what_could_not_be_checked():
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
+             "minor": False, "has_pesel": True, "has_trusted_profile": True,
+             "conversation_state": {"unknown": ["permit_expires"]}}
+    _, messages = await run(ActionRecommend(), tracker(known))
+    assert "I could not check: legal stay ends" in messages[0]["text"]
+    assert "visa" in messages[0]["text"]  # what to verify
+    assert messages[0]["custom"]["recommendation"]["missing"] == ["permit_expires"]
+
+
+# -- side questions, commands ------------------------------------------------------------------
 
 async def test_a_question_about_a_topic_lets_the_form_step_aside():
-    t = tracker({"procedure": "cukr"}, "what is cukr?", intent="ask_cukr", requested="citizenship")
+    t = tracker({**ME, "procedure": "cukr"}, "what is cukr?", intent="ask_cukr", requested="citizenship")
     events, messages = await run(ValidateSituationForm(), t)
     assert events == [] and messages == []
 
 
+@pytest.mark.parametrize("requested,text,intent", [
+    ("permit_expires", "I posted my paper application on 20 April, does it count?", "ask_posted_application"),
+    ("in_poland", "my worker has the CUKR card, what must I do as employer", "ask_cukr_employer"),
+])
+async def test_a_side_question_holding_an_answer_to_the_question_asked_is_answered_first(requested, text, intent):
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True}
+    known.pop(requested, None)
+    assert (await run(ValidateSituationForm(), tracker(known, text, intent, requested=requested)))[0] == []
+
+
+async def test_a_side_question_mentioning_a_fact_is_still_a_side_question():
+    t = tracker({"applicant": "wife", "procedure": "temporary_residence"},
+                "can I sign it for her with my own trusted profile?", intent="ask_who_may_sign",
+                requested="citizenship")
+    assert (await run(ValidateSituationForm(), t))[0] == []
+
+
 async def test_after_an_interruption_the_form_asks_again_without_reading_the_old_message():
-    t = tracker({"procedure": "cukr"}, "what is cukr?", intent="ask_cukr", requested="citizenship",
-                after_user=[{"event": "action", "name": "action_reply"}])
+    t = tracker({**ME, "procedure": "cukr", "conversation_state": {"asked": {"citizenship": 1}}}, "what is cukr?",
+                intent="ask_cukr", requested="citizenship", after_user=[{"event": "action", "name": "action_reply"}])
     events, messages = await run(ValidateSituationForm(), t)
     slots = slot_events(events)
     assert slots["requested_slot"] == "citizenship" and "citizenship" not in slots and messages == []
 
 
+@pytest.mark.parametrize("intent,needle", [
+    ("ask_processing_time", "180 days"), ("ask_print_post", "Do not print"),
+    ("ask_posted_application", "RECEIVED it by April 26, 2026"), ("ask_trusted_profile", "PESEL"),
+    ("ask_cukr_employer", "no work permit and no notification"), ("ask_fees", "440 PLN")])
+async def test_side_questions_are_answered_from_the_catalog_with_a_source(intent, needle):
+    _, messages = await run(ActionReply(), tracker({}, "x", intent=intent))
+    assert needle in messages[0]["text"] and "Source: https://" in messages[0]["text"]
+
+
 async def test_the_form_ends_when_nothing_is_missing():
     t = tracker(WORKER, "yes", intent="affirm", requested="has_trusted_profile")
     events, _ = await run(ValidateSituationForm(), t)
-    assert slot_events(events) == {"has_trusted_profile": True, "requested_slot": None, "language": "en"}
+    slots = slot_events(events)
+    assert (slots["has_trusted_profile"], slots["requested_slot"]) == (True, None)
+
+
+async def test_start_after_an_outcome_begins_a_new_case_but_after_a_stop_it_goes_on():
+    done = [{"event": "action", "name": "action_recommend"}]
+    events, messages = await run(ValidateSituationForm(), tracker(WORKER, "start", "start_application",
+                                                                  before_user=done))
+    slots = slot_events(events)
+    assert slots["citizenship"] is None and slots["requested_slot"] == "applicant"
+    stopped = [{"event": "action", "name": "action_stop"}]
+    events, _ = await run(ValidateSituationForm(), tracker(WORKER, "start", "start_application",
+                                                           before_user=stopped))
+    assert "citizenship" not in slot_events(events) and slot_events(events)["requested_slot"] == "has_trusted_profile"
 
 
 async def test_recommendation_is_text_and_custom_json():
@@ -129,9 +390,9 @@ async def test_recommendation_is_text_and_custom_json():
     assert rec["signature_options"] == ["trusted_profile", "qualified_signature"]
     assert rec["missing"] == [] and rec["cukr_eligible"] is False
     assert "MOS" in messages[0]["text"]
-    texts = [m["text"] for m in messages]
-    assert any(t.startswith("Next steps:") for t in texts) and any("R-CH-10" in t for t in texts)
-    assert all(len(t) < 4096 for t in texts)  # Telegram's limit for one message
+    texts_ = [m["text"] for m in messages]
+    assert any(t.startswith("Next steps:") for t in texts_) and any("R-CH-10" in t for t in texts_)
+    assert all(len(t) < 4096 for t in texts_)  # Telegram's limit for one message
 
 
 @pytest.mark.parametrize("field", SITUATION_FIELDS)
@@ -148,11 +409,40 @@ async def test_every_question_comes_with_contract_buttons_or_a_typing_hint(field
         assert "for example" in message["text"]  # the exact date can always be typed
 
 
-async def test_go_back_clears_the_last_answer():
-    t = tracker({"procedure": "cukr", "citizenship": "UA"}, "go back", intent="go_back")
+@pytest.mark.parametrize("field", SITUATION_FIELDS)
+def test_every_question_has_a_reason_a_hint_and_a_wording_for_each_person(field):
+    from bot import i18n
+    from bot.routing import text_constants
+    for key in (f"conversation.why.{field}", f"conversation.dont_know.{field}", f"conversation.verify.{field}",
+                f"conversation.labels.{field}"):
+        assert i18n.t(key, "en", **text_constants())
+    for subject in ("child", "wife", "husband", "parent", "relative", "employee"):
+        assert i18n.t(f"conversation.questions_for.{subject}.{field}", "en", **text_constants())
+
+
+async def test_go_back_during_the_form_clears_the_last_answer_and_keeps_it_as_a_fallback():
+    t = tracker({**ME, "procedure": "cukr", "citizenship": "UA"}, "go back", intent="go_back", requested="ukr_status")
     events, _ = await run(ActionGoBack(), t)
-    assert slot_events(events)["citizenship"] is None
-    assert "procedure" not in slot_events(events)
+    assert slot_events(events)["citizenship"] is None and "procedure" not in slot_events(events)
+    assert state(events)["back_from"] == {"citizenship": "UA"}
+    # an unreadable new answer brings the old one back instead of erasing it
+    after = {**ME, "procedure": "cukr", "conversation_state": {**state(events), "asked": {"citizenship": 1}}}
+    events, _ = await run(ValidateSituationForm(), tracker(after, "hmm", requested="citizenship"))
+    assert "citizenship" not in slot_events(events) and slot_events(events)["requested_slot"] == "citizenship"
+    events, _ = await run(ValidateSituationForm(), tracker({**after, "conversation_state": state(events)}, "hmm",
+                                                           requested="citizenship"))
+    assert slot_events(events)["citizenship"] == "UA" and slot_events(events)["requested_slot"] == "ukr_status"
+
+
+async def test_back_after_the_outcome_offers_each_answer_to_change():
+    events, messages = await run(ActionGoBack(), tracker(WORKER, "back", intent="go_back"))
+    assert "citizenship" not in slot_events(events)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert '/change_answer{"change": "procedure"}' in payloads
+    t = tracker(WORKER, '/change_answer{"change": "procedure"}', intent="change_answer",
+                entities=[{"entity": "change", "value": "procedure"}])
+    events, _ = await run(ActionGoBack(), t)
+    assert slot_events(events)["procedure"] is None and "citizenship" not in slot_events(events)
 
 
 async def test_go_back_with_nothing_answered_says_so():
@@ -164,8 +454,7 @@ async def test_start_over_and_stop():
     events, _ = await run(ActionStartOver(), tracker(WORKER, "restart", intent="start_over"))
     assert events[0]["event"] == "reset_slots"
     events, messages = await run(ActionStop(), tracker(WORKER, "stop", intent="stop", requested="has_pesel"))
-    assert {"event": "active_loop", "name": None, "timestamp": None} in events or any(
-        e.get("event") == "active_loop" and e.get("name") is None for e in events)
+    assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
     assert "stopped" in messages[0]["text"]
 
 
@@ -187,7 +476,7 @@ async def test_language_comes_from_metadata_and_is_remembered():
 
 
 async def test_a_control_command_button_lets_the_form_step_aside():
-    t = tracker({"procedure": "cukr"}, "/go_back", intent="go_back", requested="citizenship")
+    t = tracker({**ME, "procedure": "cukr"}, "/go_back", intent="go_back", requested="citizenship")
     events, messages = await run(ValidateSituationForm(), t)
     assert events == [] and messages == []
 
@@ -197,13 +486,13 @@ async def test_a_control_command_button_lets_the_form_step_aside():
     ("yes, thanks", "thank", True),
 ])
 async def test_a_yes_no_answer_that_reads_like_a_topic_question_still_answers(text, intent, expected):
-    t = tracker({"procedure": "cukr", "citizenship": "UA"}, text, intent=intent, requested="has_pesel")
+    t = tracker({**ME, "procedure": "cukr", "citizenship": "UA"}, text, intent=intent, requested="has_pesel")
     events, _ = await run(ValidateSituationForm(), t)
     assert slot_events(events)["has_pesel"] is expected
 
 
 async def test_a_real_topic_question_at_a_yes_no_question_steps_aside():
-    t = tracker({"procedure": "cukr"}, "what is a PESEL number?", intent="ask_pesel", requested="has_pesel")
+    t = tracker({**ME, "procedure": "cukr"}, "what is a PESEL number?", intent="ask_pesel", requested="has_pesel")
     assert (await run(ValidateSituationForm(), t))[0] == []
 
 
@@ -214,10 +503,19 @@ async def test_a_real_topic_question_at_a_yes_no_question_steps_aside():
     ("2031", None),                 # in the future
 ])
 async def test_a_year_alone_is_enough_only_when_it_decides(text, expected):
-    t = tracker({"procedure": "cukr", "citizenship": "UA", "ukr_status": True}, text, requested="ukr_status_since")
+    t = tracker({**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": True}, text,
+                requested="ukr_status_since")
     events, messages = await run(ValidateSituationForm(), t)
-    assert slot_events(events)["ukr_status_since"] == expected
+    assert slot_events(events).get("ukr_status_since") == expected
     assert bool(messages) is (expected is None)
+
+
+async def test_a_start_of_status_in_the_future_is_refused():
+    t = tracker({**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": True}, "01.01.2030",
+                requested="ukr_status_since")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events).get("ukr_status_since") is None
+    assert "future" in texts(messages)
 
 
 async def test_date_buttons_stand_for_ranges_that_decide_alike(today):
@@ -225,21 +523,11 @@ async def test_date_buttons_stand_for_ranges_that_decide_alike(today):
     action = type("Ask", (AskForField,), {"field": "ukr_status_since"})()
     _, messages = await run(action, tracker(ukrainian))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert payloads == ['/inform{"ukr_status_since": "2025-06-04"}', '/inform{"ukr_status_since": "2025-06-05"}']
+    assert payloads[-1] == '/inform{"ukr_status_since": "2025-06-05"}'
     action = type("Ask", (AskForField,), {"field": "permit_expires"})()
     _, messages = await run(action, tracker({"procedure": "permanent_residence", "in_poland": True}))
     assert [b["payload"] for b in messages[0]["buttons"]] == [
         '/inform{"permit_expires": "2026-11-22"}', '/inform{"permit_expires": "2026-11-23"}']
-
-
-def test_no_on_or_before_button_while_the_exact_day_still_matters():
-    import datetime
-    from bot.questions import date_choices
-    from bot.routing import Situation
-    sit = Situation(procedure="cukr", citizenship="UA", ukr_status=True)
-    # On 2026-05-20 status since 2025-06-04 has fewer than 365 days, since 2021 has more.
-    keys = [key for key, _ in date_choices("ukr_status_since", datetime.date(2026, 5, 20), sit)]
-    assert keys == ["options.dates.ukr_after"]
 
 
 async def test_a_new_session_keeps_the_answers_and_takes_the_channel_language():
@@ -250,3 +538,19 @@ async def test_a_new_session_keeps_the_answers_and_takes_the_channel_language():
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
     slots = slot_events(events)
     assert (slots["procedure"], slots["citizenship"], slots["language"]) == ("cukr", "UA", "uk")
+
+
+async def test_a_new_fact_after_the_outcome_is_confirmed_again_even_after_two_earlier_confirmations():
+    """Regression: with the confirmation already asked twice, a new typed fact after the outcome
+    made the form loop for ever (the action server hung and every conversation timed out)."""
+    done = {**WORKER, "has_trusted_profile": False,
+            "conversation_state": {"asked": {"confirm_facts": 2, "in_poland": 2}, "pending": {}, "unsure": [],
+                                   "unknown": [], "back_from": {}}}
+    t = tracker(done, "nie mam peselu", metadata={"language": "pl"})
+    loop = asyncio.get_running_loop()
+    # in a thread, so that a loop that never yields fails the test instead of hanging it
+    events, messages = await asyncio.wait_for(
+        loop.run_in_executor(None, lambda: asyncio.run(run(ValidateSituationForm(), t))), timeout=30)
+    slots = slot_events(events)
+    assert slots.get("has_pesel") is False or state(events)["pending"].get("has_pesel") is False
+    assert slots["requested_slot"] in ("confirm_facts", "has_qualified_signature")

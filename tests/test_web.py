@@ -102,7 +102,7 @@ async def test_healthz_is_200_when_all_are_up():
     async def action_health(_):
         return web.json_response({"status": "ok"})
 
-    fake.router.add_get("/", rasa_root)
+    fake.router.add_get("/webhooks/rest/", rasa_root)  # the REST channel says ready once the model is warm
     fake.router.add_get("/health", action_health)
     async with TestServer(fake) as upstream:
         url = str(upstream.make_url("")).rstrip("/")

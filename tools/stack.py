@@ -17,9 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from bot.links import ensure_secret_file
+from connectors import credentials
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
+#: seconds a process group gets to stop after SIGTERM; all groups share it, so the stack stops
+#: within this plus a second, well inside the 30 s `make run` promises.
+STOP_GRACE_S = 15.0
 
 
 def free_port() -> int:
@@ -38,6 +44,10 @@ class Stack:
     host: str = field(default_factory=lambda: os.environ.get("BIND_HOST", "127.0.0.1"))
     run_dir: Path = ROOT / "run"
     extra_env: Dict[str, str] = field(default_factory=dict)
+    #: e.g. ["--debug"] to see every action-server call (bench/round_trips.py counts them)
+    extra_actions_args: List[str] = field(default_factory=list)
+    endpoints: str = field(default_factory=lambda: os.environ.get("RASA_ENDPOINTS", "endpoints.yml"))
+    model: Path = MODEL
     processes: List[subprocess.Popen] = field(default_factory=list)
     commands: Dict[str, Tuple[subprocess.Popen, List[str]]] = field(default_factory=dict)
 
@@ -62,13 +72,20 @@ class Stack:
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SANIC_HOST", self.host)  # the action server's only way to choose its interface
+        # personal links: the action server makes them, the web service opens them, with one secret
+        env.setdefault("PUBLIC_URL", f"http://localhost:{self.web_port}")
+        if not env.get("LINK_SECRET", "").strip():
+            env["LINK_SECRET"] = ensure_secret_file(self.run_dir / "link_secret")
         env.update(self.extra_env)
         return env
 
     def _start(self, name: str, args: List[str]) -> None:
         log = open(self.run_dir / f"{name}.log", "ab")
+        # Own session: Ctrl-C in the terminal reaches only this supervisor, which then stops each
+        # process group in order. The parent-death signal covers a supervisor killed with SIGKILL.
         process = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=_die_with_parent)
+        log.close()
         self.processes.append(process)
         self.commands[name] = (process, args)
 
@@ -83,18 +100,27 @@ class Stack:
         self._start(name, args)
         self.wait_ready(timeout)
 
-    def start(self) -> None:
-        if not MODEL.exists():
-            raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        rasa = str(BIN / "rasa")
-        self._start("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
-        rasa_args = [rasa, "run", "--model", str(MODEL), "--enable-api", "--cors", "*",
-                     "--interface", self.host, "--port", str(self.rasa_port), "--credentials", "credentials.yml",
-                     "--endpoints", os.environ.get("RASA_ENDPOINTS", "endpoints.yml")]
+    def rasa_command(self, port: int) -> List[str]:
+        rasa_args = [str(BIN / "rasa"), "run", "--model", str(self.model), "--enable-api", "--cors", "*",
+                     "--interface", self.host, "--port", str(port),
+                     "--credentials", str(credentials.write(self.env(), self.run_dir / "credentials.yml")),
+                     "--endpoints", self.endpoints]
         if os.environ.get("RASA_AUTH_TOKEN"):
             rasa_args += ["--auth-token", os.environ["RASA_AUTH_TOKEN"]]
-        self._start("rasa", rasa_args)
+        return rasa_args
+
+    def add_rasa(self, name: str, port: int) -> None:
+        """Another Rasa server on the same stores (endpoints.scaled.yml): a second replica."""
+        self._start(name, self.rasa_command(port))
+
+    def start(self) -> None:
+        if not self.model.exists():
+            raise SystemExit(f"No trained model at {self.model}: run `make train` first.")
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        rasa = str(BIN / "rasa")
+        self._start("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port),
+                                *self.extra_actions_args])
+        self._start("rasa", self.rasa_command(self.rasa_port))
         self._start("web", [sys.executable, "-m", "bot", "serve", "--host", self.host, "--port", str(self.web_port)])
 
     def wait_ready(self, timeout: float = 240.0) -> None:
@@ -113,31 +139,64 @@ class Stack:
             time.sleep(1)
         raise TimeoutError(f"not ready after {timeout:.0f} s; see {self.run_dir}/*.log")
 
-    def stop(self) -> None:
-        for process in self.processes:
-            _terminate(process)
+    def stop(self, grace: float = STOP_GRACE_S) -> None:
+        """SIGTERM to every process group at once, SIGKILL to what is left after `grace` seconds."""
+        _terminate_all(self.processes, grace)
         self.processes.clear()
 
 
-def _terminate(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
+def _die_with_parent() -> None:
+    """Linux prctl(PR_SET_PDEATHSIG, SIGTERM): the child hears SIGTERM when this supervisor dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except OSError:  # not Linux: the supervisor's own stop() still covers Ctrl-C and SIGTERM
+        pass
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _terminate_all(processes: List[subprocess.Popen], grace: float) -> None:
+    for process in processes:
+        _signal_group(process, signal.SIGTERM)  # the group: Sanic workers, TensorFlow helpers
+    deadline = time.monotonic() + grace
+    for process in processes:
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            pass
+    for process in processes:
+        _signal_group(process, signal.SIGKILL)  # a leftover worker whose leader already exited
+        if process.poll() is None:
             process.wait()
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
+def _terminate(process: subprocess.Popen) -> None:
+    _terminate_all([process], STOP_GRACE_S)
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _ignore_further_signals() -> None:
+    """A second Ctrl-C or SIGTERM while stopping must not abandon the processes not yet stopped."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` and CI stop it like Ctrl-C
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # `kill`, CI and a closed terminal stop it like Ctrl-C
+        signal.signal(signum, _stop_on_signal)
     stack = Stack.from_env()
-    stack.start()
     try:
+        stack.start()
         print(f"Starting (model load takes about a minute; logs in {stack.run_dir}/)...", flush=True)
         stack.wait_ready()
         print(f"Ready: Rasa http://localhost:{stack.rasa_port}/webhooks/rest/webhook | "
@@ -149,7 +208,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        _ignore_further_signals()
         stack.stop()
+        print("Stopped.", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""aiohttp application: /healthz and POST /api/recommend (contract sections 1 and 2)."""
+"""aiohttp application: /healthz, POST /api/recommend (contract sections 1 and 2), and the pages
+(widget, personal links, staff script, rules: bot/web/pages.py and staff.py)."""
 from __future__ import annotations
 
 import datetime
@@ -12,6 +13,7 @@ from pydantic import BaseModel, Extra, ValidationError, root_validator, validato
 
 from bot import i18n
 from bot.routing import Situation, recommend
+from bot.web import pages, staff
 
 HEALTH_TIMEOUT = aiohttp.ClientTimeout(total=3)
 RASA_URL = web.AppKey("rasa_url", str)
@@ -80,7 +82,7 @@ async def healthz(request: web.Request) -> web.Response:
     rasa_url = request.app[RASA_URL]
     actions_url = request.app[ACTIONS_URL]
     async with aiohttp.ClientSession(timeout=HEALTH_TIMEOUT) as session:
-        status = {"web": True, "rasa": await _up(session, f"{rasa_url}/"),
+        status = {"web": True, "rasa": await _up(session, f"{rasa_url}/webhooks/rest/"),
                   "actions": await _up(session, f"{actions_url}/health")}
     return web.json_response(status, status=200 if all(status.values()) else 503)
 
@@ -96,21 +98,15 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         raise
 
 
-async def index(request: web.Request) -> web.Response:
-    return web.json_response({
-        "service": "MOS assistant web service",
-        "endpoints": {"GET /healthz": "200 when Rasa, the action server and this service are up",
-                      "POST /api/recommend": "{situation, today, language} -> Recommendation"},
-    })
-
-
 def create_app(rasa_url: Optional[str] = None, actions_url: Optional[str] = None) -> web.Application:
-    app = web.Application(middlewares=[json_errors], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[json_errors, pages.page_headers], client_max_size=64 * 1024)
     app[RASA_URL] = rasa_url or os.environ.get("RASA_URL", "http://127.0.0.1:5005")
     app[ACTIONS_URL] = actions_url or os.environ.get("ACTIONS_URL", "http://127.0.0.1:5055")
-    app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/recommend", api_recommend)
+    # the widget talks to Rasa from the browser: RASA_PUBLIC_URL where that differs from RASA_URL
+    pages.setup(app, os.environ.get("RASA_PUBLIC_URL") or app[RASA_URL])
+    staff.setup(app)
     return app
 
 

@@ -1,0 +1,128 @@
+"""Which language the assistant answers in (bot/language.py): asked for, sent by the channel,
+detected from what people type, or kept."""
+import pytest
+
+from bot.language import asked_for, choose, detect, requested_language
+
+
+@pytest.mark.parametrize("text, current", [
+    ("ok", "uk"), ("tak", "ru"), ("да", "en"), ("ні", "pl"), ("dzięki", "uk"),
+    ('/inform{"has_pesel": true}', "pl"), ("/affirm", "uk"), ("14.03.2027", "ru"), ("31 12 2026", "uk"),
+    ("Ukraina", "en"), ("PESEL", "uk"), ("karta pobytu", "en"), ("карта побиту", "en"),
+])
+def test_short_or_ambiguous_messages_keep_the_current_language(text, current):
+    assert choose(text, current=current) == current
+
+
+@pytest.mark.parametrize("text, current, intent, expected", [
+    ("по-русски, пожалуйста", "uk", "change_language", "ru"),
+    ("по-русски, пожалуйста", "uk", "inform", "ru"),  # NLU missed it: the request still counts
+    ("czy możemy po polsku?", "en", "change_language", "pl"),
+    ("czy mozemy po polsku", "ru", None, "pl"),
+    ("can we speak English", "ru", "change_language", "en"),
+    ("Polish please", "en", "change_language", "pl"),
+    ("українською, будь ласка", "ru", "change_language", "uk"),
+    ("ukrainskoyu bud laska", "en", "change_language", "uk"),
+    ("я не розумію англійською, українською будь ласка", "en", "change_language", "uk"),
+    ("nie rozumiem po angielsku, po polsku proszę", "en", "change_language", "pl"),
+])
+def test_a_typed_request_switches_at_once(text, current, intent, expected):
+    assert choose(text, current=current, intent=intent) == expected
+
+
+def test_a_language_button_switches():
+    entities = [{"entity": "language", "value": "uk"}]
+    assert choose('/change_language{"language": "uk"}', current="en", intent="change_language",
+                  entities=entities) == "uk"
+
+
+def test_a_nationality_is_not_a_language_request():
+    assert requested_language("I'm Ukrainian", "inform") is None
+    assert choose("I'm Ukrainian and I work in Warsaw", current="en", intent="inform") == "en"
+    assert requested_language("Ukrainian please", "change_language") == "uk"
+
+
+def test_a_negated_language_is_not_asked_for():
+    assert requested_language("я не розумію англійською") is None
+
+
+def test_change_language_without_a_language_names_none():
+    assert asked_for("change language", "change_language", None, current="en") is None
+    assert asked_for("можна так?", "change_language", None, current="en") == "uk"
+
+
+def test_a_channel_repeating_its_language_does_not_undo_a_switch():
+    # the widget sends its page's language with every message
+    assert choose("tak", current="pl", metadata_language="en", previous_metadata_language="en") == "pl"
+    assert choose("jestem z Ukrainy i pracuję", current="en", metadata_language="en",
+                  previous_metadata_language="en") == "pl"
+    assert choose("tak", current="pl", metadata_language="uk", previous_metadata_language="en") == "uk"
+
+
+def test_the_channel_language_wins_over_detection_but_not_over_a_request():
+    assert choose("I am from Ukraine and need a card", current=None, metadata_language="pl") == "pl"
+    assert choose("по-русски, пожалуйста", current="pl", metadata_language="pl", intent="change_language") == "ru"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("привіт", "uk"), ("привет", "ru"), ("dzień dobry", "pl"), ("czesc, mam status ukr", "pl"),
+    ("hello, I need help", "en"), ("ya z Ukrainy, maju status UKR", "uk"),
+    ("ya iz Belarusi, rabotayu v Polshe", "ru"), ("у мене є песель і карта побиту", "uk"),
+    ("маю профіль zaufany", "uk"), ("у меня есть песель", "ru"),
+])
+def test_a_first_message_is_detected(text, expected):
+    assert choose(text, current=None) == expected
+
+
+@pytest.mark.parametrize("text, current, expected", [
+    ("I need a karta pobytu and a PESEL", "en", "en"),  # Polish office words are not Polish
+    ("I am from Ukraine, I have a karta pobytu", "pl", "en"),
+    ("jestem z Ukrainy, mam profil zaufany", "ru", "pl"),
+    ("маю профіль zaufany", "en", "uk"),  # Cyrillic in an English conversation, from two words
+    ("ya z Ukrainy, maju status UKR", "en", "uk"),
+    ("у мене є песель і карта побиту", "ru", "uk"),  # Ukrainian letters decide between uk and ru
+])
+def test_a_message_that_says_enough_switches(text, current, expected):
+    assert choose(text, current=current) == expected
+
+
+def test_detection_says_nothing_for_payloads_and_numbers():
+    assert detect("/start_application", None) is None
+    assert detect("2027-06-30", None) is None
+
+
+# -- the reply to a request to switch (actions/replies.py) ----------------------------------------
+
+def _reply_to(text, current, entities=None):
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.replies import ActionReply
+
+    message = {"text": text, "intent": {"name": "change_language", "confidence": 1.0},
+               "entities": entities or [], "metadata": {}}
+    tracker = Tracker("t", {"language": current, "citizenship": "VN"}, message,
+                      [{"event": "user", "text": text, "parse_data": message}], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionReply().run(dispatcher, tracker, {}))
+    return events, dispatcher.messages
+
+
+def test_the_reply_to_a_switch_is_already_in_the_new_language():
+    from bot import i18n
+
+    events, messages = _reply_to("по-русски, пожалуйста", "pl")
+    assert messages[0]["text"] == i18n.t("chat.change_language", "ru")
+    assert [e["value"] for e in events if e.get("name") == "language"] == ["ru"]
+    assert not [e for e in events if e.get("name") == "citizenship"]  # the answers stay
+
+
+def test_asking_for_another_language_without_naming_one_offers_buttons():
+    events, messages = _reply_to("change language", "en")
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f'/change_language{{"language": "{code}"}}' for code in ("en", "pl", "uk", "ru")]
+    assert not events
+    events, messages = _reply_to('/change_language{"language": "uk"}', "en", [{"entity": "language", "value": "uk"}])
+    assert [e["value"] for e in events if e.get("name") == "language"] == ["uk"]
