@@ -14,6 +14,7 @@ from actions import context
 from bot import i18n
 from bot import language as languages
 from bot.routing import load_rules, recommend
+from bot.understanding import understand
 
 #: intent -> catalog key of the answer
 REPLIES = {
@@ -76,10 +77,24 @@ class ActionReply(Action):
             dispatcher.utter_message(**_language_reply(tracker, lang))
             return events
         buttons = _start_button(lang) if intent == "greet" and not tracker.active_loop else []
+        topic = _bare_procedure(tracker, lang)
+        if topic:
+            # "CUKR" alone: answer what it is, and keep it as what the person wants to apply for
+            events = events + [SlotSet("procedure", topic)]
+            buttons = _start_button(lang)
         signer = recommend(context.situation(tracker), context.today()).signer if intent in SIGNING else None
         dispatcher.utter_message(text=reply_text(intent, lang, tracker.get_slot("applicant"), signer),
                                  buttons=buttons)
         return events
+
+
+def _bare_procedure(tracker: Tracker, lang: str) -> Optional[str]:
+    """The procedure a message outside the form names and nothing else ("CUKR", "karta pobytu")."""
+    text = context.latest_text(tracker)
+    if tracker.active_loop or tracker.get_slot("procedure") or text.startswith("/") or len(text.split()) > 3:
+        return None
+    facts = understand(text, lang, asking="procedure", today=context.today()).facts
+    return facts["procedure"].value if set(facts) == {"procedure"} else None
 
 
 def _language_reply(tracker: Tracker, lang: str) -> Dict[str, Any]:

@@ -554,3 +554,14 @@ async def test_a_new_fact_after_the_outcome_is_confirmed_again_even_after_two_ea
     slots = slot_events(events)
     assert slots.get("has_pesel") is False or state(events)["pending"].get("has_pesel") is False
     assert slots["requested_slot"] in ("confirm_facts", "has_qualified_signature")
+
+
+async def test_a_procedure_name_alone_is_answered_and_kept_for_the_questions():
+    """'CUKR' as the first message: the explanation, a Start button, and CUKR is what they apply for."""
+    from actions.replies import ActionReply
+
+    events, messages = await run(ActionReply(), tracker({}, "CUKR", intent="ask_cukr"))
+    assert slot_events(events)["procedure"] == "cukr"
+    assert "365" in texts(messages) and messages[-1]["buttons"][0]["payload"] == "/start_application"
+    events, _ = await run(ActionReply(), tracker({}, "how long do I need UKR status for CUKR?", intent="ask_cukr"))
+    assert "procedure" not in slot_events(events)

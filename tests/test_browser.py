@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from bot import i18n
 from bot.routing import text_constants
-from tools.stack import MODEL, ROOT, Stack
+from tools.stack import ROOT, Stack
 
 pytestmark = pytest.mark.slow
 
@@ -33,15 +33,9 @@ def t(key: str, lang: str = "en", **params) -> str:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    assert MODEL.exists(), "make test trains the model first"
     assert CHROMIUM.exists(), "make test installs Debian's chromium"
-    s = Stack.on_free_ports(tmp_path_factory.mktemp("run"))
-    s.start()
-    try:
-        s.wait_ready(timeout=300)
+    with Stack.running(tmp_path_factory.mktemp("run")) as s:
         yield s
-    finally:
-        s.stop()
 
 
 @pytest.fixture(scope="module")

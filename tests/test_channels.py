@@ -75,17 +75,12 @@ def graph():
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, telegram, graph):
     assert MODEL.exists(), "make test trains the model first"
-    s = Stack.on_free_ports(tmp_path_factory.mktemp("run"))
-    s.extra_env = {"TELEGRAM_TOKEN": TG_TOKEN, "TELEGRAM_VERIFY": TG_BOT, "TELEGRAM_API_URL": telegram.url,
-                   "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
-                   "FB_VERIFY": FB_VERIFY, "FB_SECRET": FB_SECRET, "FB_PAGE_ACCESS_TOKEN": "page-token",
-                   "FB_API_URL": graph.url, "LINK_SECRET": "channels-secret"}
-    s.start()
-    try:
-        s.wait_ready(timeout=300)
+    env = {"TELEGRAM_TOKEN": TG_TOKEN, "TELEGRAM_VERIFY": TG_BOT, "TELEGRAM_API_URL": telegram.url,
+           "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+           "FB_VERIFY": FB_VERIFY, "FB_SECRET": FB_SECRET, "FB_PAGE_ACCESS_TOKEN": "page-token",
+           "FB_API_URL": graph.url, "LINK_SECRET": "channels-secret"}
+    with Stack.running(tmp_path_factory.mktemp("run"), env) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def post(url: str, body: bytes, headers: Dict[str, str]) -> tuple:

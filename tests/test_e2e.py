@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from bot.routing import SITUATION_FIELDS
-from tools.stack import MODEL, Stack
+from tools.stack import Stack
 
 pytestmark = pytest.mark.slow
 
@@ -28,14 +28,8 @@ def post(url: str, body: Any) -> tuple:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    assert MODEL.exists(), "make test trains the model first"
-    s = Stack.on_free_ports(tmp_path_factory.mktemp("run"))
-    s.start()
-    try:
-        s.wait_ready(timeout=300)
+    with Stack.running(tmp_path_factory.mktemp("run")) as s:
         yield s
-    finally:
-        s.stop()
 
 
 class Chat:

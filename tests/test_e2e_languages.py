@@ -13,7 +13,7 @@ import pytest
 
 from bot import i18n
 from bot.language import detect
-from tools.stack import MODEL, Stack
+from tools.stack import Stack
 
 pytestmark = pytest.mark.slow
 
@@ -22,14 +22,8 @@ Answers = Dict[str, Union[str, List[str]]]
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    assert MODEL.exists(), "make test trains the model first"
-    s = Stack.on_free_ports(tmp_path_factory.mktemp("run"))
-    s.start()
-    try:
-        s.wait_ready(timeout=300)
+    with Stack.running(tmp_path_factory.mktemp("run")) as s:
         yield s
-    finally:
-        s.stop()
 
 
 class Chat:

@@ -9,7 +9,7 @@ import pytest
 
 from bot import i18n
 from connectors.rest import MAX_MESSAGE_CHARS
-from tools.stack import MODEL, Stack
+from tools.stack import Stack
 
 pytestmark = pytest.mark.slow
 
@@ -19,15 +19,8 @@ PERSONAL = ["Zbigniew Kowalczyk-Testowy", "AB1234567", "17.03.2027"]
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    assert MODEL.exists(), "make test trains the model first"
-    s = Stack.on_free_ports(tmp_path_factory.mktemp("run"))
-    s.extra_env["LOG_LEVEL"] = "INFO"
-    s.start()
-    try:
-        s.wait_ready(timeout=300)
+    with Stack.running(tmp_path_factory.mktemp("run"), {"LOG_LEVEL": "INFO"}) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def raw_post(stack: Stack, data: bytes, content_type: str = "application/json") -> Tuple[int, Any]:

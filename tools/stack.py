@@ -13,9 +13,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from bot.links import ensure_secret_file
 from connectors import credentials
@@ -54,6 +55,22 @@ class Stack:
     @classmethod
     def on_free_ports(cls, run_dir: Path) -> "Stack":
         return cls(rasa_port=free_port(), actions_port=free_port(), web_port=free_port(), run_dir=run_dir)
+
+    @classmethod
+    @contextmanager
+    def running(cls, run_dir: Path, extra_env: Optional[Dict[str, str]] = None,
+                timeout: float = 300.0) -> Iterator["Stack"]:
+        """A stack on free ports, started and ready, stopped on leaving (one per slow test module)."""
+        if not MODEL.exists():
+            raise RuntimeError(f"no trained model at {MODEL}: make test trains it first")
+        stack = cls.on_free_ports(run_dir)
+        stack.extra_env.update(extra_env or {})
+        stack.start()
+        try:
+            stack.wait_ready(timeout=timeout)
+            yield stack
+        finally:
+            stack.stop()
 
     @classmethod
     def from_env(cls) -> "Stack":
