@@ -239,6 +239,8 @@ class ValidateSituationForm(FormValidationAction):
 
         out += [SlotSet(field, value) for field, value in changes.items()]
         slots.update(changes)
+        # an answer given later, after the person could not say it, counts again
+        state["unknown"] = [field for field in state["unknown"] if field not in changes]
         if pending and requested != CONFIRM:
             state["asked"][CONFIRM] = 0  # new facts to confirm: a new question, with its own count
         state["pending"] = pending
@@ -317,6 +319,12 @@ class ValidateSituationForm(FormValidationAction):
     def _give_up(field: str, state: Dict[str, Any], slots: Dict[str, Any], out: List[EventType], reply: "_Reply",
                  key: str) -> None:
         """Go on without the answer; an answer the person only wanted to change is kept instead."""
+        if field == "procedure":
+            # nothing can be decided without it: ask what they want to do, in plain words, instead
+            if field not in state["unsure"]:
+                state["unsure"].append(field)
+            state["asked"][field] = 0
+            return
         if field == CONFIRM:
             state["pending"] = {}  # unconfirmed facts are dropped; their questions come when they matter
         old = state["back_from"].pop(field, None)

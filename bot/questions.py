@@ -55,8 +55,7 @@ def date_choices(field: str, today: datetime.date, situation: Situation) -> List
         earlier = [reference.replace(year=reference.year - 4), reference]
         if reference <= today and decides_alike(situation, field, earlier, today):
             choices.append(("options.dates.ukr_on_or_before", reference))
-        if reference + one_day <= today:
-            choices.append(("options.dates.ukr_after", reference + one_day))
+        # No button for "after 4 June 2025": the 365 days then count from the real day, which must be typed.
         return choices
     return []
 

@@ -404,7 +404,8 @@ async def test_every_question_comes_with_contract_buttons_or_a_typing_hint(field
     assert message["text"]
     for button in message["buttons"]:
         assert button["payload"].startswith('/inform{"' + field + '": ')
-    assert len(message["buttons"]) >= 2
+    # a date is typed, except for ranges that decide alike: "on or before 4 June 2025" is one
+    assert len(message["buttons"]) >= (1 if field == "ukr_status_since" else 2)
     if field in ("ukr_status_since", "permit_expires"):
         assert "for example" in message["text"]  # the exact date can always be typed
 
@@ -523,7 +524,8 @@ async def test_date_buttons_stand_for_ranges_that_decide_alike(today):
     action = type("Ask", (AskForField,), {"field": "ukr_status_since"})()
     _, messages = await run(action, tracker(ukrainian))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert payloads[-1] == '/inform{"ukr_status_since": "2025-06-05"}'
+    # after 4 June 2025 the 365 days count from the real day: no stand-in date (it would decide CUKR)
+    assert payloads == ['/inform{"ukr_status_since": "2025-06-04"}']
     action = type("Ask", (AskForField,), {"field": "permit_expires"})()
     _, messages = await run(action, tracker({"procedure": "permanent_residence", "in_poland": True}))
     assert [b["payload"] for b in messages[0]["buttons"]] == [
@@ -565,3 +567,21 @@ async def test_a_procedure_name_alone_is_answered_and_kept_for_the_questions():
     assert "365" in texts(messages) and messages[-1]["buttons"][0]["payload"] == "/start_application"
     events, _ = await run(ActionReply(), tracker({}, "how long do I need UKR status for CUKR?", intent="ask_cukr"))
     assert "procedure" not in slot_events(events)
+
+
+async def test_the_procedure_is_never_given_up_the_plain_word_question_comes_instead():
+    """Without the procedure nothing is decided: after two unreadable answers the assistant asks what the
+    person wants to do in Poland, with plain-word buttons, instead of going on without it."""
+    t = tracker({**ME, "conversation_state": {"asked": {"procedure": 2}}}, "qwerty", requested="procedure")
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["requested_slot"] == "procedure"
+    assert "procedure" in state(events)["unsure"] and "procedure" not in state(events)["unknown"]
+
+
+async def test_an_answer_given_after_going_on_without_it_counts():
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
+             "conversation_state": {"asked": {"permit_expires": 2}, "unknown": ["permit_expires"]}}
+    t = tracker(known, "/inform", set_now={"permit_expires": "2027-01-31"})
+    events, _ = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["permit_expires"] == "2027-01-31"
+    assert "permit_expires" not in state(events)["unknown"]
