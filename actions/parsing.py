@@ -20,7 +20,9 @@ ENUMS = {"procedure": Procedure, "purpose": Purpose}
 
 
 def normal(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s'-]", " ", text.lower())).strip()
+    # typographic apostrophes ("В’єтнам", "возз’єднання") are the same letter as the catalogs' '
+    text = text.lower().replace("\u2019", "'").replace("\u02bc", "'")
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s'-]", " ", text)).strip()
 
 
 def contains(text: str, phrase: str) -> bool:

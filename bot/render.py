@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import List
 
 from bot import i18n
+from bot.routing.engine import text_constants
 from bot.routing.models import Recommendation
 
 
@@ -17,7 +18,8 @@ def summary_lines(rec: Recommendation) -> List[str]:
     """The decision in a few lines: channel, CUKR, who signs with what, the employer, fees."""
     lang = rec.language
     if rec.missing:
-        fields = ", ".join(rec.missing)
+        # the person's words for the facts, not the field names
+        fields = ", ".join(i18n.t(f"conversation.labels.{field}", lang, **text_constants()) for field in rec.missing)
         return [i18n.t("render.missing", lang, fields=fields)]
     lines = [_channel_line(rec, lang)]
     if rec.cukr_eligible is not None:

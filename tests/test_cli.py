@@ -29,7 +29,13 @@ def test_cli_rejects_bad_input_with_a_reason(capsys):
 def test_module_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "bot", "recommend", "--situation", "{}", "--today", "2026-11-23"],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and "procedure" in result.stdout
+    assert result.returncode == 0 and "what to apply for" in result.stdout
+
+
+def test_what_is_still_needed_is_said_in_the_persons_words(capsys):
+    assert main(["recommend", "--situation", "{}", "--today", "2026-11-23", "--lang", "uk"]) == 0
+    out = capsys.readouterr().out
+    assert "громадянство" in out and "citizenship" not in out
 
 
 import pytest  # noqa: E402
