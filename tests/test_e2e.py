@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from bot.routing import SITUATION_FIELDS
+import answers
 from tools.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -54,21 +55,8 @@ class Chat:
         ASKED_IN_E2E[self.sender] = list(self.asks)
         return answer
 
-    @staticmethod
-    def asked(answer: List[Dict[str, Any]]) -> str:
-        """The field the last message's buttons collect, or its text for a typed question."""
-        last = answer[-1]
-        for button in last.get("buttons") or []:
-            if button["payload"] == "/affirm":
-                return "confirm_facts"
-            if button["payload"].startswith("/inform"):
-                return next(iter(json.loads(button["payload"][len("/inform"):])))
-        return last.get("text", "")
-
-    @staticmethod
-    def outcome(answer: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-        found = [m["custom"]["recommendation"] for m in answer if "recommendation" in (m.get("custom") or {})]
-        return found[0] if found else None
+    asked = staticmethod(answers.asked)
+    outcome = staticmethod(answers.outcome)
 
     @staticmethod
     def text(answer: List[Dict[str, Any]]) -> str:

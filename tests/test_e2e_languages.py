@@ -13,6 +13,7 @@ import pytest
 
 from bot import i18n
 from bot.language import detect
+import answers
 from tools.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -49,21 +50,8 @@ class Chat:
         with urllib.request.urlopen(f"{self.base}/conversations/{self.sender}/tracker") as response:
             return json.loads(response.read())["slots"]
 
-    @staticmethod
-    def asked(answer: List[Dict[str, Any]]) -> str:
-        """The field the last message's buttons collect ("confirm_facts" for a yes/no check)."""
-        last = answer[-1]
-        for button in last.get("buttons") or []:
-            if button["payload"] == "/affirm":
-                return "confirm_facts"
-            if button["payload"].startswith("/inform"):
-                return next(iter(json.loads(button["payload"][len("/inform"):])))
-        return last.get("text", "")
-
-    @staticmethod
-    def outcome(answer: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-        found = [m["custom"]["recommendation"] for m in answer if "recommendation" in (m.get("custom") or {})]
-        return found[0] if found else None
+    asked = staticmethod(answers.asked)
+    outcome = staticmethod(answers.outcome)
 
 
 def converse_on(chat: Chat, answer: List[Dict[str, Any]], answers: Answers, limit: int = 16) -> Dict[str, Any]:

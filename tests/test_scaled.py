@@ -17,6 +17,7 @@ import pytest
 
 from bot import i18n
 from bot.routing import text_constants
+import answers
 from tools.local_services import Services, ensure_installed, render_template
 from tools.stack import MODEL, Stack, free_port
 
@@ -87,19 +88,13 @@ def say(port: int, sender: str, message: str) -> List[Dict[str, Any]]:
 
 
 def asked(answer: List[Dict[str, Any]]) -> str:
-    """The field the last message asks for ("confirm_facts" for the one-line confirmation)."""
-    last = answer[-1]
-    for button in last.get("buttons") or []:
-        if button["payload"] == "/affirm":
-            return "confirm_facts"
-        if button["payload"].startswith("/inform"):
-            return next(iter(json.loads(button["payload"][len("/inform"):])))
-    return "permit_expires" if "legal stay" in (last.get("text") or "") else last.get("text", "")
+    """As answers.asked, with the typed end-of-stay question named by its field."""
+    field = answers.asked(answer)
+    return "permit_expires" if "legal stay" in field else field
 
 
 def outcome(answer: List[Dict[str, Any]]) -> Dict[str, Any]:
-    found = [m["custom"]["recommendation"] for m in answer if "recommendation" in (m.get("custom") or {})]
-    return found[0] if found else {}
+    return answers.outcome(answer) or {}
 
 
 APOLOGY = i18n.t("chat.action_server_down", "en", **text_constants())

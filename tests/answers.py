@@ -1,0 +1,25 @@
+"""Reading the REST channel's answer: which field the assistant asks next, and the recommendation."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional
+
+Answer = List[Dict[str, Any]]
+
+
+def asked(answer: Answer) -> str:
+    """The field the last message's buttons collect ("confirm_facts" for the one-line confirmation),
+    or its text for a question answered by typing."""
+    last = answer[-1]
+    for button in last.get("buttons") or []:
+        if button["payload"] == "/affirm":
+            return "confirm_facts"
+        if button["payload"].startswith("/inform"):
+            return next(iter(json.loads(button["payload"][len("/inform"):])))
+    return last.get("text", "")
+
+
+def outcome(answer: Answer) -> Optional[Dict[str, Any]]:
+    """The recommendation the answer carries in custom.recommendation, or None."""
+    found = [m["custom"]["recommendation"] for m in answer if "recommendation" in (m.get("custom") or {})]
+    return found[0] if found else None
