@@ -1,0 +1,103 @@
+"""What the person wants: the procedure and the purpose.
+
+A procedure or purpose is taken only from a message about what the person wants (the question asked
+is about it, the message states an aim, or it is a bare answer made of the legal name):
+"I have to check my visa sticker" answers the end-date question and is not a visa application.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from bot.understanding.countries import find_countries
+from bot.understanding.lexicon import Match, longest_first
+from bot.understanding.reading import Reading
+
+#: words that leave a legal name "bare" ("the residence card please")
+BARE_FILLER = {"a", "an", "the", "i", "im", "it", "its", "is", "for", "ok", "okay", "so", "well", "please", "just",
+               "me", "my", "we", "to", "of", "and", "again", "yes", "hi", "hello", "dzien", "dobry", "czesc",
+               "privet", "привет", "привіт", "здравствуйте", "добрый", "день", "добрий", "вітаю", "na", "do", "на",
+               "это", "це", "to", "jest", "pan", "pani", "sir", "madam", "mam", "у", "меня", "мене", "в", "z", "з"}
+#: "Residence card" names the whole family of cards; one of these beside it is what is meant.
+SPECIFIC_CARDS = {"cukr", "eu_family_residence_card", "uk_withdrawal_agreement_card"}
+_RANK = {"aim": 0, "name": 0, "word": 1}
+
+
+class _Aims:
+    """What makes a procedure or purpose phrase count in this message."""
+
+    def __init__(self, r: Reading):
+        self.r = r
+        # a purpose said as an aim ("for work") makes the message about what the person wants
+        self.aims = r.kind("aim")
+        # "temporary residence for work": a purpose said as an aim in the same clause makes a legal name an aim
+        self.purpose_aim_clauses = {r.clause_of(m.start) for m in longest_first(r.kind("purpose"))
+                                    if m.label[2] == "aim"}
+        self.about_aim = r.asking in ("procedure", "purpose")
+        self.countries = find_countries(r.tokens)
+        self.taken: List[Match] = []
+
+    def aimed(self, m: Match) -> bool:
+        clause = self.r.clause_of(m.start)
+        return any(self.r.clause_of(a.start) == clause and a.start < m.start and m.start - a.end <= 3
+                   for a in self.aims)
+
+    def rest(self, chosen: List[Match]) -> list:
+        """The words of the message outside its phrases and fillers."""
+        r = self.r
+        covered = {k for m in chosen for k in range(m.start, m.end)}
+        # "residence card for my wife" is as bare as "residence card"
+        covered |= {k for m in r.kind("asks_why", "dont_know", "subject") for k in range(m.start, m.end)}
+        covered |= {k for m in r.kind("affirm") if m.start == 0 for k in range(m.start, m.end)}
+        return [t for k, t in enumerate(r.tokens) if k not in covered and t.surf not in BARE_FILLER]
+
+    def excluded(self, section: str, m: Match) -> bool:
+        r = self.r
+        clause = r.clause_of(m.start)
+        # "I don't want to work", "not for work"
+        if any(r.clause_of(n.start) == clause and n.end <= m.start for n in r.negations):
+            return True
+        # the asker's own job is not the applicant's purpose; a family purpose names the other person
+        family = m.label[1].startswith("family")
+        if section == "purpose" and not self.about_aim and not family and not r.compatible(m.start):
+            return True
+        # "my friend got a residence card", "my wife has a temporary residence permit": what someone
+        # else has is not what the applicant asks for
+        who = r.about(m.start)
+        if who == "nobody" or (who not in (None, "self") and not r.compatible(m.start) and not family):
+            return True
+        # "Turkish citizenship" is the person's citizenship, not a wish to become Polish
+        if m.label[1] == "citizenship" and any(r.clause_of(c.start) == clause
+                                               or (m.length == 1 and abs(c.start - m.end) <= 1)
+                                               for c in self.countries):
+            return True
+        # "zmieniłem pracodawcę" is a change of permit, not a purpose "work"
+        return m.label[2] == "word" and any(p.start <= m.start and m.end <= p.end for p in self.taken)
+
+    def accepted(self, m: Match, rest: list) -> bool:
+        level = m.label[2]
+        if level == "aim" or self.about_aim:
+            return True
+        if level == "name":
+            return bool(self.aims) or self.r.clause_of(m.start) in self.purpose_aim_clauses or len(rest) <= 1
+        return self.aimed(m) or (not rest and self.r.asking is None)
+
+    def best(self, accepted: List[Match]) -> Match:
+        # the most specific wins: what the person says they want, then aims and legal names before
+        # single words, then the longest; "карту побиту CUKR": the named card wins over the generic
+        # "residence card" beside it
+        specific = any(m.label[1] in SPECIFIC_CARDS for m in accepted)
+        return min(accepted, key=lambda m: (not self.aimed(m), specific and m.label[1] == "temporary_residence",
+                                            _RANK[m.label[2]], -m.length, m.start))
+
+
+def read_wants(r: Reading) -> None:
+    aims = _Aims(r)
+    for section in ("procedure", "purpose"):
+        chosen = [m for m in longest_first(r.kind(section)) if m.label[1] != "ignore"]
+        rest = aims.rest(chosen)
+        accepted = [m for m in chosen if not aims.excluded(section, m) and aims.accepted(m, rest)]
+        if not accepted:
+            continue
+        best = aims.best(accepted)
+        aims.taken.append(best)
+        r.put(section, best.label[1], f"phrase: {r.span_text(best.start, best.end)}")

@@ -1,0 +1,26 @@
+"""Yes/no facts and answers (bot/understanding/yes_no.py); a negated statement never sets the
+opposite value. Each row: message, language, field asked, expected facts."""
+import datetime
+
+import pytest
+
+from bot.understanding import understand
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def facts(text, lang, asking=None, known=None):
+    return {k: f.value for k, f in understand(text, lang, asking, TODAY, known).facts.items()}
+
+
+@pytest.mark.parametrize("text, lang, asking, expected", [
+    ("yes", "en", "has_pesel", {"has_pesel": True}),
+    ("no, I don't have one", "en", "has_pesel", {"has_pesel": False}),
+    ("I have a PESEL", "en", None, {"has_pesel": True}),
+    ("nie mam profilu zaufanego", "pl", None, {"has_trusted_profile": False}),
+    ("tak", "pl", "has_trusted_profile", {"has_trusted_profile": True}),
+    ("ні", "uk", "has_pesel", {"has_pesel": False}),
+    ("у меня нет песеля", "ru", None, {"has_pesel": False}),
+])
+def test_yes_no(text, lang, asking, expected):
+    assert facts(text, lang, asking) == expected
