@@ -138,7 +138,7 @@ def fact_phrase(field: str, value: Any, lang: str) -> str:
         return say(f"conversation.fact.{field}.{'true' if value else 'false'}", lang)
     if isinstance(entry, str):
         return say(f"conversation.fact.{field}", lang, value=display(field, value, lang))
-    return f"{i18n.t(f'conversation.labels.{field}', lang)}: {display(field, value, lang)}"
+    return f"{say(f'conversation.labels.{field}', lang)}: {display(field, value, lang)}"
 
 
 def stored(value: Any) -> Any:

@@ -256,7 +256,7 @@ class ValidateSituationForm(FormValidationAction):
 
     @staticmethod
     def _label(field: str, lang: str) -> str:
-        return i18n.t(f"conversation.labels.{field}", lang)
+        return context.say(f"conversation.labels.{field}", lang)
 
     def _typed_answer(self, field: str, text: str, lang: str, intent: Optional[str], tracker: Tracker) -> Any:
         """The older one-question parsers, for what the understanding step leaves: yes/no and dates."""
@@ -362,7 +362,7 @@ class ValidateSituationForm(FormValidationAction):
     def _situation_question(state: Dict[str, Any], slots: Dict[str, Any], today: datetime.date) -> Optional[str]:
         """The next Situation field the engine needs, leaving out those the person could not answer."""
         situation = context.situation_from({k: slots.get(k) for k in SITUATION_FIELDS})
-        for field in recommend(situation, today).missing:
+        for field in recommend(situation, today).ask_next:
             if field not in state["unknown"]:
                 return field
         return None

@@ -89,7 +89,7 @@ def question(field: str, language: str, today: Optional[datetime.date] = None,
     text = i18n.t(key if about != "self" and i18n.has(key, language) else f"questions.{field}", language,
                   **text_constants())
     if unsure:
-        text = i18n.t(f"conversation.dont_know.{field}", language) + "\n" + text
+        text = i18n.t(f"conversation.dont_know.{field}", language, **text_constants()) + "\n" + text
     return {"text": text, "buttons": buttons(field, language, today, situation)}
 
 

@@ -22,7 +22,7 @@ def summary_lines(rec: Recommendation) -> List[str]:
         fields = ", ".join(i18n.t(f"conversation.labels.{field}", lang, **text_constants()) for field in rec.missing)
         return [i18n.t("render.missing", lang, fields=fields)]
     lines = [_channel_line(rec, lang)]
-    if rec.cukr_eligible is not None:
+    if rec.cukr_eligible is not None and rec.cukr_shown:
         lines.append(i18n.t(f"render.cukr.{str(rec.cukr_eligible).lower()}", lang))
     if rec.signer and rec.signature_options:
         lines.append(i18n.t(f"render.signer.{rec.signer}", lang))
@@ -69,7 +69,7 @@ def decided_lines(rec: Recommendation) -> List[str]:
     lines = []
     if rec.channel or rec.authority:
         lines.append(_channel_line(rec, lang))
-    if rec.cukr_eligible is not None:
+    if rec.cukr_eligible is not None and rec.cukr_shown:
         lines.append(i18n.t(f"render.cukr.{str(rec.cukr_eligible).lower()}", lang))
     if rec.signer:
         lines.append(i18n.t(f"render.signer.{rec.signer}", lang))

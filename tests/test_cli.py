@@ -55,4 +55,4 @@ def test_cli_strict_input(capsys, situation, reason):
 
 def test_cli_accepts_kosovo(capsys):
     assert main(["recommend", "--situation", '{"citizenship": "XK"}', "--today", "2026-11-23", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["missing"] == ["procedure"]
+    assert json.loads(capsys.readouterr().out)["ask_next"] == ["procedure"]

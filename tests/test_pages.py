@@ -143,7 +143,7 @@ async def test_staff_script_follows_missing_shows_parts_early_and_makes_the_link
         field = field.group(1)
         situation = Situation(**{k[2:]: json.loads(v.replace("&#34;", '"')) for k, v in hidden_answers(body).items()})
         rec = recommend(situation, today, "en")
-        assert field == rec.missing[0]  # the engine's order
+        assert field == rec.ask_next[0]  # the engine's order
         # the sentence to read aloud, in the caller's language with the Polish beside it
         assert text(f"questions.{field}", "uk") in body.replace("&#39;", "'")
         assert '<div lang="pl">' in body

@@ -100,8 +100,6 @@ def case(rule_id: str, label: str, sit: Situation, expect: Expect, today: dateti
 
 RULE_CASES = [
     # 8.2 CUKR eligibility
-    case("R-CU-0", "non-Ukrainian without UKR status asks for residence for work", situation("temporary_residence", "work"),
-         MOS_WORK),
     case("R-CU-5-FAMILY", "Belarusian family member with UKR status asks for CUKR",
          situation("cukr", citizenship="BY", ukr_status=True, ukr_status_since=D(2024, 3, 1)), CUKR),
     case("R-CU-1", "window closed after 2027-03-04", ukrainian("cukr", "work"), MOS_WORK, today=D(2027, 3, 5)),
@@ -450,8 +448,42 @@ MISSING_CASES = [
 
 @pytest.mark.parametrize("sit, expected_missing, today", MISSING_CASES)
 def test_missing(sit: Situation, expected_missing: List[str], today: datetime.date):
+    """`ask_next` is what the next decision waits for; `missing` all that may still be needed, led by it."""
     rec = recommend(sit, today)
-    assert rec.missing == expected_missing
+    assert rec.ask_next == expected_missing
+    assert set(rec.ask_next) <= set(rec.missing)
+    assert bool(rec.missing) == bool(rec.ask_next)
+    if rec.missing:
+        assert rec.missing.index(rec.ask_next[0]) == min(rec.missing.index(f) for f in rec.ask_next)
+
+
+def test_missing_lists_every_fact_still_needed_not_only_the_next():
+    # issue 12, contract section 2: the purpose is still needed beside the citizenship
+    rec = recommend(partial(procedure="temporary_residence", in_poland=True), TODAY)
+    assert rec.missing[0] == "citizenship"
+    assert "purpose" in rec.missing
+    assert rec.missing.index("citizenship") < rec.missing.index("purpose")
+    assert "in_poland" not in rec.missing
+    # once the answers lead elsewhere, what is no longer needed leaves the list
+    eu = recommend(partial(procedure="temporary_residence", in_poland=True, citizenship="DE"), TODAY)
+    assert "purpose" not in eu.missing and "ukr_status" not in eu.missing
+
+
+def test_a_non_ukrainian_is_not_told_about_cukr():
+    # issue 12: an Indian worker saw "CUKR: no" and R-CU-0 in the legal basis
+    from bot.render import as_text
+    rec = recommend(situation("temporary_residence", "work"), TODAY)
+    assert rec.cukr_eligible is False
+    assert "R-CU-0" not in fired(rec) and not any(r.startswith("R-CU") for r in fired(rec))
+    assert "CUKR" not in as_text(rec)
+
+
+@pytest.mark.parametrize("procedure", ["permanent_residence", "eu_long_term_resident"])
+def test_a_ukrainian_without_ukr_status_is_not_cukr_eligible(procedure):
+    # contract section 2: false for anyone whose CUKR conditions are not met, never null then
+    rec = recommend(partial(procedure=procedure, citizenship="UA", ukr_status=False), TODAY)
+    assert rec.cukr_eligible is False
+    assert not any(r.startswith("R-CU") for r in fired(rec))
 
 
 @pytest.mark.parametrize("sit, expected_missing, today", MISSING_CASES)

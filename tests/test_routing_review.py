@@ -40,7 +40,7 @@ def conversation(answers: Dict[str, Any], today: datetime.date = TODAY) -> List[
     known: Dict[str, Any] = {}
     recs = [recommend(Situation(), today)]
     while recs[-1].missing and len(recs) <= len(QUESTION_ORDER) + 1:
-        field = recs[-1].missing[0]
+        field = recs[-1].ask_next[0]
         assert field in answers, f"asked {field}, which this person was not expected to be asked"
         known[field] = answers[field]
         recs.append(recommend(Situation(**known), today))
@@ -84,13 +84,13 @@ def test_a_part_once_decided_never_changes_as_more_facts_come(answers):
 @pytest.mark.parametrize("answers", CONVERSATIONS.values(), ids=CONVERSATIONS.keys())
 def test_the_channel_is_known_before_any_signature_question(answers):
     for rec in conversation(answers):
-        if rec.missing and rec.missing[0] in SIGNATURE_QUESTIONS | {"minor"}:
+        if rec.ask_next and rec.ask_next[0] in SIGNATURE_QUESTIONS | {"minor"}:
             assert rec.channel == "mos" and rec.authority == "mos", rec.missing
 
 
 def test_staff_can_say_mos_while_signature_questions_are_open():
     rec = rec_for(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True)
-    assert rec.missing == ["permit_expires", "minor"]
+    assert rec.ask_next == ["permit_expires", "minor"]
     assert (rec.channel, rec.authority, rec.employer_action) == ("mos", "mos", "annex_1_link")
     assert rec.cukr_eligible is False and rec.signer is None and rec.signature_options == []
 
@@ -99,7 +99,7 @@ def test_signature_tools_are_what_the_law_allows_while_the_steps_follow_what_the
     base = dict(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
                 minor=False)
     open_question = rec_for(**base)
-    assert open_question.missing == ["has_trusted_profile"]
+    assert open_question.ask_next == ["has_trusted_profile"]
     assert (open_question.signer, open_question.signature_options) == ("applicant", ["trusted_profile",
                                                                                      "qualified_signature"])
     no_pesel = rec_for(**base, has_trusted_profile=False, has_pesel=False, has_qualified_signature=False)
@@ -121,14 +121,14 @@ def test_signature_tools_are_what_the_law_allows_while_the_steps_follow_what_the
 def test_ukrainians_are_not_asked_about_ukr_status_where_cukr_is_no_alternative(procedure):
     answers = dict(procedure=procedure, citizenship="UA", purpose="work", in_poland=True, permit_expires=STAY_ENDS,
                    minor=False, has_trusted_profile=True)
-    asked = [rec.missing[0] for rec in conversation(answers)[:-1]]
+    asked = [rec.ask_next[0] for rec in conversation(answers)[:-1]]
     assert not {"ukr_status", "ukr_status_since", "ukr_status_on_2025_06_04"} & set(asked)
 
 
 @pytest.mark.parametrize("procedure", ["temporary_residence", "cukr"])
 def test_cukr_is_offered_where_it_is_an_alternative(procedure):
     rec = rec_for(procedure=procedure, citizenship="UA")
-    assert rec.missing[0] == "ukr_status"
+    assert rec.ask_next[0] == "ukr_status"
 
 
 @pytest.mark.parametrize("known", [dict(ukr_status=True), dict(has_trusted_profile=True)],
@@ -138,7 +138,7 @@ def test_pesel_is_not_asked_when_it_follows(known):
                    in_poland=True, permit_expires=STAY_ENDS, minor=False, has_trusted_profile=False,
                    has_qualified_signature=False, ukr_status_since=D(2024, 3, 1))
     answers.update(known)
-    asked = [rec.missing[0] for rec in conversation(answers)[:-1]]
+    asked = [rec.ask_next[0] for rec in conversation(answers)[:-1]]
     assert "has_pesel" not in asked
 
 
@@ -213,7 +213,7 @@ def test_10_4_two_separate_ukr_conditions(since, on_reference_day, today, eligib
     rec = rec_for(today, **fields)
     assert rec.cukr_eligible is eligible
     if rule is None:
-        assert rec.missing == ["ukr_status_on_2025_06_04"]
+        assert rec.ask_next == ["ukr_status_on_2025_06_04"]
     else:
         assert rule in fired(rec) and "ukr_status_on_2025_06_04" not in rec.missing
 

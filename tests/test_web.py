@@ -35,7 +35,8 @@ async def test_today_changes_the_answer(client):
 
 async def test_missing_fields_are_listed(client):
     rec = await (await client.post("/api/recommend", json={"situation": {}, "today": "2026-11-23"})).json()
-    assert rec["missing"] == ["procedure", "citizenship"] and rec["channel"] is None
+    assert rec["ask_next"] == ["procedure", "citizenship"] and rec["channel"] is None
+    assert rec["missing"][:2] == ["procedure", "citizenship"] and "purpose" in rec["missing"]
 
 
 @pytest.mark.parametrize("body,field", [
@@ -77,7 +78,7 @@ async def test_ukr_status_since_after_today_is_refused(client):
 async def test_kosovo_is_accepted(client):
     answer = await client.post("/api/recommend", json={"situation": {"citizenship": "XK"}, "today": "2026-11-23"})
     assert answer.status == 200
-    assert (await answer.json())["missing"] == ["procedure"]
+    assert (await answer.json())["ask_next"] == ["procedure"]
 
 
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", "\"text\""])

@@ -56,12 +56,13 @@ def _test(actual: Any, expected: Any, today: datetime.date) -> bool:
 
 
 def evaluate(
-    when: Mapping[str, Any], facts: Mapping[str, Any], today: datetime.date
+    when: Mapping[str, Any], facts: Mapping[str, Any], today: datetime.date, every: bool = False
 ) -> Tuple[Truth, List[str]]:
     """Evaluate a conjunction; return its truth and the fact names that left it undecided.
 
     `facts` maps a name to its value, or to UNKNOWN while it is not known. One false part
     makes the whole false at once, so nobody is asked what cannot change the result.
+    `every`: name every undecided fact, not only the first (the look-ahead of `missing`).
     """
     undecided: List[str] = []
     for name, expected in when.items():
@@ -78,7 +79,7 @@ def evaluate(
     if undecided:
         # Conditions are written in the order a person is asked: a later fact may matter only
         # once the earlier ones are known ("UKR status on 4 June 2025" only if it began later).
-        return None, undecided[:1]
+        return None, undecided if every else undecided[:1]
     return True, []
 
 

@@ -180,6 +180,8 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
                 if facts[name] is UNKNOWN:
                     facts[name] = value
     missing: List[str] = []
+    cukr_spoken: List[str] = []  # CUKR rules that decided something the person is told
+    later: List[str] = []  # facts an undecided block may still need once the first ones are known
     fired: List[Rule] = []
     steps: List[str] = []
     warnings: List[str] = []
@@ -194,6 +196,8 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
             facts["channel_rule"] = rule.id
         if not rule.silent and rule not in fired:
             fired.append(rule)
+            if block.name == "cukr":
+                cukr_spoken.append(rule.id)
         steps.extend(k for k in case.steps if k not in steps)
         warnings.extend(k for k in case.warnings if k not in warnings)
         links.extend(k for k in case.links if k not in links)
@@ -210,6 +214,7 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
                         break
                     if truth is None:
                         missing.extend(n for n in undecided if n in SITUATION_FIELDS and n not in missing)
+                        later.extend(_look_ahead(block, rule, case, facts, today))
                         decided = True  # an earlier rule may still match: stop here
                         break
                 if decided:
@@ -222,7 +227,8 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
                         fire(rule, case, block)
                         break
 
-    missing = sorted(missing, key=QUESTION_ORDER.index)
+    ask_next = sorted(missing, key=QUESTION_ORDER.index)
+    missing = sorted(set(missing) | set(later), key=QUESTION_ORDER.index)
 
     def get(name: str) -> Any:
         value = facts.get(name, UNKNOWN)
@@ -253,7 +259,28 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
         procedure=get("route"),
         fees={"stamp_duty_pln": get("stamp_duty_pln"), "card_fee_pln": get("card_fee_pln")},
         unconfirmed=[r.id for r in unconfirmed],
+        ask_next=ask_next,
+        cukr_shown=situation.procedure == "cukr" or bool(cukr_spoken),
     )
+
+
+def _look_ahead(block: Block, rule: Rule, case: Case, facts: Dict[str, Any], today: datetime.date) -> List[str]:
+    """The Situation facts the rest of an undecided block may need (contract: `missing` lists them all).
+
+    From the undecided case on, each case still undecided names its first unknown Situation fact
+    (a derived fact such as the route is decided by other answers, so the next one counts), until
+    a case that holds whatever the unknowns are.
+    """
+    cases = [(r, c) for r in block.rules for c in r.cases]
+    needed: List[str] = []
+    for _, later_case in cases[cases.index((rule, case)):]:
+        truth, undecided = evaluate(later_case.when, facts, today, every=True)
+        if truth:
+            break
+        first = next((n for n in undecided if n in SITUATION_FIELDS), None)
+        if truth is None and first and first not in needed:
+            needed.append(first)
+    return needed
 
 
 def _title(rule: Rule, language: str) -> str:

@@ -156,6 +156,7 @@ class Recommendation(BaseModel):
     signature_options: List[str] = []
     signer: Optional[str] = None
     employer_action: Optional[str] = None
+    #: every fact that may still be needed to decide the rest, in the order to ask it
     missing: List[str] = []
     rules: List[FiredRule] = []
     steps: List[str] = []
@@ -167,3 +168,9 @@ class Recommendation(BaseModel):
     procedure: Optional[str] = None
     fees: Fees = Fees()
     unconfirmed: List[str] = []
+    #: the facts the next decision waits for, in the order to ask (the head of `missing` that matters now);
+    #: the conversation asks only these, so nobody is asked what a later answer may make moot
+    ask_next: List[str] = []
+    #: whether the CUKR answer is told to the person: they asked about CUKR or a CUKR rule decided
+    #: something for them (an Indian worker is not told "CUKR: no")
+    cukr_shown: bool = False

@@ -99,7 +99,7 @@ def _script(request: web.Request, form: Any, make_link: bool) -> web.Response:
         problems=[i18n.t("staff.invalid", lang, field=_label(field, lang), value=value, reason=reason)
                   for field, value, reason in problems],
         decided=decided_lines(rec), rec=rec, number=len(answers) + 1,
-        question=_question(rec.missing[0], caller, lang, situation) if rec.missing else None,
+        question=_question(rec.ask_next[0], caller, lang, situation) if rec.ask_next else None,
         recommendation=sections(caller_rec, with_sources=False) if not rec.missing else [],
         link=links.link_for(situation, caller, day) if make_link and not rec.missing else None,
     )
