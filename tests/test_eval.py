@@ -1,5 +1,6 @@
 """The arithmetic of `make eval` (tools/eval.py): fallback simulation and the threshold rule."""
-from tools.eval import FALLBACK, choose_threshold, fallback_curve, intent_scores, predicted
+from tools.eval import (FALLBACK, _folds, choose_threshold, confusion_table, fallback_curve, intent_scores,
+                        latency_summary, predicted)
 
 
 def test_a_low_or_ambiguous_confidence_becomes_the_fallback():
@@ -32,3 +33,58 @@ def test_the_threshold_handles_most_messages_right_within_two_points():
 def test_macro_f1_weighs_every_intent_alike():
     scores = intent_scores(["a", "a", "a", "b"], ["a", "a", "a", "a"])
     assert scores["accuracy"] == 0.75 and scores["macro_f1"] < 0.5
+
+
+def test_the_confusion_table_gives_support_recall_precision_and_what_an_intent_is_taken_for():
+    gold = ["stop", "stop", "stop", "inform", "ask_fees"]
+    guesses = ["stop", "inform", "inform", "inform", "stop"]
+    table = confusion_table(gold, guesses)
+    assert table["stop"] == {"support": 3, "recall": 0.3333, "precision": 0.5,
+                             "taken_for": [{"intent": "inform", "count": 2}],
+                             "taken_from": [{"intent": "ask_fees", "count": 1}]}
+    assert table["inform"]["precision"] == 0.3333 and table["ask_fees"]["recall"] == 0.0
+
+
+def test_latency_is_summarised_by_median_and_95th_percentile():
+    summary = latency_summary([float(ms) for ms in range(1, 101)])
+    assert summary == {"messages": 100, "median_ms": 50.5, "p95_ms": 95.0}
+
+
+def test_every_fold_tests_each_language_on_a_fifth_of_each_intent():
+    from collections import Counter
+
+    examples = [(lang, {"intent": intent}) for lang in ("en", "pl") for intent in ("a", "b") for _ in range(10)]
+    folds = _folds(examples)
+    assert sorted(i for fold in folds for i in fold) == list(range(len(examples)))
+    for fold in folds:
+        counts = Counter((examples[i][0], examples[i][1]["intent"]) for i in fold)
+        assert counts == {("en", "a"): 2, ("en", "b"): 2, ("pl", "a"): 2, ("pl", "b"): 2}
+    assert folds == _folds(examples)  # fixed seed
+
+
+def test_a_candidate_changes_only_the_classifier_and_the_character_n_grams(tmp_path):
+    import yaml
+
+    from tools.eval import CONFIG, LOGREG, SMALL_CHARS, candidate_config
+
+    shipped = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
+    changed = yaml.safe_load(candidate_config(LOGREG, SMALL_CHARS, tmp_path / "c.yml").read_text())["pipeline"]
+    assert len(changed) == len(shipped)
+    for before, after in zip(shipped, changed):
+        if before["name"] in ("DIETClassifier", "LogisticRegressionClassifier"):
+            assert after == LOGREG
+        elif before.get("analyzer") == "char_wb":
+            assert after == {**before, "max_ngram": 3, "min_df": 3}
+        else:
+            assert after == before
+
+
+def test_independent_sets_are_found_by_their_file_name(tmp_path, monkeypatch):
+    import tools.eval as ev
+
+    (tmp_path / "independent_pl.yml").write_text(
+        'version: "3.1"\nnlu:\n  - intent: greet\n    examples: |\n      - czesc\n', encoding="utf-8")
+    (tmp_path / "independent_xx.yml").write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
+    (tmp_path / "held_out_pl.yml").write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
+    monkeypatch.setattr(ev, "HELD_OUT", tmp_path)
+    assert ev.independent_sets() == {"pl": [("czesc", "greet")]}
