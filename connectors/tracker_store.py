@@ -7,15 +7,25 @@ store, seeing that action in the turn it is asked to save, deletes every stored 
 sender instead. The same class runs `python -m bot purge` (conversations idle for longer than the
 retention period).
 
+Faster on the Rasa server's one event-loop thread, where Rasa's SQL store runs synchronously
+(bench/PROFILE.md): SQLite keeps its connections open and runs in WAL mode with synchronous=NORMAL
+(a commit is a write to the log, not an fsync; a crash of Rasa, even SIGKILL, loses no committed
+turn, only a power cut may lose the last ones; tests/test_tracker_durability.py), and a save
+appends the events after those the same turn loaded without counting the stored rows again.
+
 endpoints.yml: `tracker_store: {type: connectors.tracker_store.ForgettingSQLTrackerStore, ...}`
 with the same keys as Rasa's `type: SQL`.
 """
 from __future__ import annotations
 
+import collections
 import contextvars
+import itertools
+import json
 import logging
 import time
-from typing import Any, Dict, Optional
+import weakref
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -23,9 +33,17 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from connectors import action_results
+
+# Every Rasa server imports this module (endpoints.yml) before its first turn.
+action_results.install()
+
 logger = logging.getLogger(__name__)
 
 FORGET_ACTION = "action_forget_me"
+#: conversations loaded and not yet saved, whose stored event count is remembered meanwhile
+LOADED_CAP = 10000
+SQLITE_POOL_SIZE = 5
 
 #: One turn's storage status. Rasa wraps every tracker store in FailSafeTrackerStore, which on a
 #: database error silently starts a new, empty conversation in memory (rasa/core/agent.py,
@@ -57,20 +75,44 @@ def asked_to_forget(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_engine(url: Any) -> sa.engine.Engine:
+    """Connections checked before use (after a database restart the next turn reconnects); for a
+    SQLite file, a pool that keeps them open, in WAL mode (closing the last connection of a WAL
+    database checkpoints it with an fsync: with SQLAlchemy 1.4's default NullPool, every turn)."""
+    url = sa.engine.make_url(url)
+    kwargs = create_engine_kwargs(url)
+    on_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if on_file:
+        kwargs.update(poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
+                      connect_args={"check_same_thread": False})
+    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    if on_file:
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 class ForgettingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, host: Optional[str] = None, **kwargs: Any) -> None:
         # Rasa passes a custom store's `url` as `host`, the name SQLTrackerStore expects
         super().__init__(*args, host=host, **kwargs)
-        # Test each pooled connection before use: after a database restart the next turn then
-        # reconnects instead of failing on a dead connection.
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = create_engine(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        #: sender -> (the tracker a turn loaded, how many rows it was made of)
+        self._loaded: "collections.OrderedDict[str, Tuple[weakref.ref, int]]" = collections.OrderedDict()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
             if asked_to_forget(tracker):
+                self._loaded.pop(tracker.sender_id, None)
                 deleted = self.forget(tracker.sender_id)
                 logger.info("Forgot a conversation on request (%d events deleted)", deleted)
                 return
@@ -85,6 +127,31 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         except Exception:
             _store_failed()
             raise
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
+                        ) -> Optional[DialogueStateTracker]:
+        """Rasa's, plus remembering how many rows of the latest session it read (see `_additional_events`)."""
+        self._loaded.pop(sender_id, None)
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+            events = [json.loads(row.data) for row in rows]
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            self._loaded[sender_id] = (weakref.ref(tracker), len(rows))
+            while len(self._loaded) > LOADED_CAP:
+                self._loaded.popitem(last=False)
+        return tracker
+
+    def _additional_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> Iterator:
+        """The events after those this turn loaded: the lock store keeps any other server off the
+        conversation from load to save, so the rows read then are still all there are. Any other
+        tracker (one sent through the HTTP API, or saved twice) counts the rows as Rasa does."""
+        loaded, stored = self._loaded.pop(tracker.sender_id, (None, 0))
+        if loaded is None or loaded() is not tracker or stored > len(tracker.events):
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of one conversation, in all its sessions."""
