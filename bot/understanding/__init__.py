@@ -29,6 +29,8 @@ class Understood:
     asks_why: bool = False
     subject: Optional[str] = None  # "self", "child", "spouse", "parent", "relative", "employee"
     language_request: Optional[str] = None  # "pl", "uk", "ru", "en"
+    correction: bool = False  # "that's wrong, I mean ...": the facts read replace the earlier ones at once
+    role: Optional[str] = None  # the typing person's own role: "employer", "employee" (negation respected)
 
 
 MAX_CHARS = 1500

@@ -32,6 +32,10 @@ def _located(r: Reading, start: int, clause: int) -> bool:
         located = any(m.end == start and any(m.start - 3 <= s.end <= m.start and r.clause_of(s.start) == clause
                                              for s in staying)
                       for m in locatives)
+    if not located:
+        # "моя жена в Узбекистане", "my wife in Kyiv": a person right before the place is there
+        located = any(m.end == start and any(p.end == m.start and p.label[1] != "nobody" for p in r.persons)
+                      for m in locatives)
     return located or (r.asking == "in_poland" and len(r.tokens) <= 4)
 
 

@@ -20,7 +20,7 @@ from bot.understanding.date_facts import DATE_FIELDS, read_dates
 from bot.understanding.lexicon import longest_first
 from bot.understanding.place import read_in_poland
 from bot.understanding.reading import Reading
-from bot.understanding.subject import read_age, read_subject
+from bot.understanding.subject import read_age, read_role, read_subject
 from bot.understanding.vocab import LANGUAGES, raw
 from bot.understanding.wants import read_wants
 from bot.understanding.yes_no import BOOL_FIELDS, read_answer, read_keyword_bools
@@ -83,6 +83,8 @@ def read(text: str, language: str, asking: Optional[str], today: datetime.date, 
     out.language_request = r.language_request = _language_request(r)
     read_subject(r)
     out.subject = r.subject
+    out.correction = r.correction
+    out.role = read_role(r)
     for reader in _READERS:
         reader(r)
     for name, (value, how, inferred) in r.facts.items():

@@ -69,6 +69,9 @@ class Reading:
         self.asks_why = any(m.label[0] == "asks_why" for m in talk)
         self.questions = [m for m in talk if m.label[0] == "question"]
         self.persons = self.kind("person")
+        # "no he is an adult": the "no" answers; what follows is said as it stands
+        self.interjections = [n for n in self.negations if self._interjection(n)]
+        self.correction = bool(self.kind("correction"))
         self.subject: Optional[str] = None  # named in this message (subject.read_subject)
         self.applicant: Optional[str] = known.get("subject")  # who the facts are about
 
@@ -88,10 +91,23 @@ class Reading:
     def in_clause(self, matches: List[Match], clause: int) -> List[Match]:
         return [m for m in matches if self.clause_of(m.start) == clause]
 
+    def _interjection(self, n: Match) -> bool:
+        """A one-word "no" opening its clause and followed by a person or a correction ("no he is an
+        adult", "нет он взрослый", "no I mean karta pobytu") answers; it does not negate the words after it."""
+        if n.length != 1 or self.tokens[n.start].surf not in self.v.interjections:
+            return False
+        if n.start > 0 and self.clause_of(n.start - 1) == self.clause_of(n.start):
+            return False
+        return any(m.start == n.end for m in self.persons + self.kind("correction"))
+
+    def negating(self) -> List[Match]:
+        """The negations that negate the words after them (not the answering "no")."""
+        return [n for n in self.negations if n not in self.interjections]
+
     def negated(self, clause: int, within: Optional[Match] = None) -> bool:
         """A negation in the clause, outside the phrase itself ("not in Poland" already says no)."""
         return any(not (within and within.start <= n.start and n.end <= within.end)
-                   for n in self.in_clause(self.negations, clause))
+                   for n in self.in_clause(self.negating(), clause))
 
     def put(self, name: str, value: Any, how: str) -> None:
         if name not in self.facts:

@@ -23,7 +23,7 @@ _DIR = Path(__file__).parent / "vocab"
 #: sections whose phrases mean the same whatever the message's language
 CONTENT = ("procedure", "purpose", "subject", "in_poland", "minor", "ukr_status", "ukr_status_on_2025_06_04", "pesel",
            "trusted_profile", "qualified_signature", "dont_know", "asks_why", "language_request", "poland_places",
-           "foreign_places")
+           "foreign_places", "role")
 #: which files' function words a message in each language uses
 FUNCTION_FROM = {"en": ("en",), "pl": ("pl",), "uk": ("uk", "ru"), "ru": ("ru", "uk")}
 
@@ -45,6 +45,7 @@ class Vocab:
     fuzzy_words: List[str] = field(default_factory=list)
     keep_surface: FrozenSet[str] = frozenset()
     age_gap: FrozenSet[str] = frozenset()
+    interjections: FrozenSet[str] = frozenset()
 
 
 def _add_content(lex: Lexicon, data: dict) -> None:
@@ -55,7 +56,7 @@ def _add_content(lex: Lexicon, data: dict) -> None:
                 continue
             for level, phrases in (levels or {}).items():
                 lex.add(phrases, (section, value, level))
-    for section in ("subject", "in_poland"):
+    for section in ("subject", "in_poland", "role"):
         for value, phrases in (data.get(section) or {}).items():
             lex.add(phrases, (section, value))
     for section in ("minor", "ukr_status", "ukr_status_on_2025_06_04", "pesel", "trusted_profile",
@@ -73,7 +74,8 @@ def _add_content(lex: Lexicon, data: dict) -> None:
 def _add_function(lex: Lexicon, data: dict) -> None:
     for section, label in (("affirm", "affirm"), ("negate", "negate"), ("question_words", "question"),
                            ("possession", "possession"), ("aim", "aim"), ("locative", "locative"),
-                           ("staying", "staying")):
+                           ("staying", "staying"), ("correction", "correction"), ("role_self", "role_self"),
+                           ("possessives", "possessive")):
         lex.add(data.get(section), (label,))
     for value, phrases in (data.get("person") or {}).items():
         lex.add(phrases, ("person", value))
@@ -92,7 +94,7 @@ def vocab(lang: str) -> Vocab:
     lex = Lexicon()
     for code in LANGUAGES:
         _add_content(lex, raw(code))
-    breaks, months, numbers, keep, gap = set(), set(), {}, set(), set()
+    breaks, months, numbers, keep, gap, interjections = set(), set(), {}, set(), set(), set()
     age_units, units = Lexicon(), Lexicon()
     for code in FUNCTION_FROM[lang]:
         data = raw(code)
@@ -109,6 +111,7 @@ def vocab(lang: str) -> Vocab:
         keep.update(p[0] for w in data.get("negate") or () for p in [compile_phrase(w)] if len(p) == 1)
         gap.update(fold(w) for w in data.get("age_gap") or ())
         keep.update(fold(w) for w in data.get("no_lemma") or ())
+        interjections.update(fold(w) for w in data.get("interjections") or ())
     fuzzy = sorted(w for w in lex.words if len(w) >= 5 and w.isalpha())
     return Vocab(lex, frozenset(breaks), frozenset(months), units, numbers, age_units, fuzzy, frozenset(keep),
-                 frozenset(gap))
+                 frozenset(gap), frozenset(interjections))

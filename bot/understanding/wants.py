@@ -19,7 +19,7 @@ BARE_FILLER = {"a", "an", "the", "i", "im", "it", "its", "is", "for", "ok", "oka
                "это", "це", "to", "jest", "pan", "pani", "sir", "madam", "mam", "у", "меня", "мене", "в", "z", "з"}
 #: "Residence card" names the whole family of cards; one of these beside it is what is meant.
 SPECIFIC_CARDS = {"cukr", "eu_family_residence_card", "uk_withdrawal_agreement_card"}
-_RANK = {"aim": 0, "name": 0, "word": 1}
+_RANK = {"aim": 0, "name": 0, "stay": 1, "word": 2}
 
 
 class _Aims:
@@ -28,7 +28,8 @@ class _Aims:
     def __init__(self, r: Reading):
         self.r = r
         # a purpose said as an aim ("for work") makes the message about what the person wants
-        self.aims = r.kind("aim")
+        # "I mean the karta pobytu": a correction says what the person wants as much as "I want"
+        self.aims = r.kind("aim", "correction")
         # "temporary residence for work": a purpose said as an aim in the same clause makes a legal name an aim
         self.purpose_aim_clauses = {r.clause_of(m.start) for m in longest_first(r.kind("purpose"))
                                     if m.label[2] == "aim"}
@@ -54,7 +55,7 @@ class _Aims:
         r = self.r
         clause = r.clause_of(m.start)
         # "I don't want to work", "not for work"
-        if any(r.clause_of(n.start) == clause and n.end <= m.start for n in r.negations):
+        if any(r.clause_of(n.start) == clause and n.end <= m.start for n in r.negating()):
             return True
         # the asker's own job is not the applicant's purpose; a family purpose names the other person
         family = m.label[1].startswith("family")
@@ -75,9 +76,10 @@ class _Aims:
 
     def accepted(self, m: Match, rest: list) -> bool:
         level = m.label[2]
-        if level == "aim" or self.about_aim:
+        # renewing or staying on is a wish by itself ("can I stay longer?")
+        if level in ("aim", "stay") or self.about_aim:
             return True
-        if level == "name":
+        if level in ("name", "stay"):
             return bool(self.aims) or self.r.clause_of(m.start) in self.purpose_aim_clauses or len(rest) <= 1
         return self.aimed(m) or (not rest and self.r.asking is None)
 
@@ -90,10 +92,19 @@ class _Aims:
                                             _RANK[m.label[2]], -m.length, m.start))
 
 
+def _phrases(r: Reading, section: str) -> List[Match]:
+    """The section's phrases, overlaps resolved; a "stay" phrase yields to any other reading it
+    overlaps ("can I stay forever" is permanent residence) and to an ignore entry."""
+    strong = longest_first([m for m in r.kind(section) if m.label[2] != "stay"])
+    stay = [m for m in r.kind(section) if m.label[2] == "stay"
+            and not any(s.start < m.end and m.start < s.end and s.label[1] != m.label[1] for s in strong)]
+    return [m for m in longest_first(strong + stay) if m.label[1] != "ignore"]
+
+
 def read_wants(r: Reading) -> None:
     aims = _Aims(r)
     for section in ("procedure", "purpose"):
-        chosen = [m for m in longest_first(r.kind(section)) if m.label[1] != "ignore"]
+        chosen = _phrases(r, section)
         rest = aims.rest(chosen)
         accepted = [m for m in chosen if not aims.excluded(section, m) and aims.accepted(m, rest)]
         if not accepted:

@@ -58,6 +58,9 @@ def read_answer(r: Reading) -> None:
     asking = r.asking
     if asking not in BOOL_FIELDS or asking in r.facts or r.dont_know:
         return
+    # "no, I mean temporary residence": the "no" rejects an earlier reading, it does not answer
+    if r.correction and r.facts:
+        return
     first = sorted(r.negations + r.affirms, key=lambda m: m.start)
     if not first:
         return
