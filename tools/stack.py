@@ -23,7 +23,9 @@ from connectors import credentials
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "current.tar.gz"
+#: RASA_MODEL points the stack, the tests and the benchmark at a model trained elsewhere
+#: (an experiment in /tmp) without replacing the one `make train` keeps.
+MODEL = Path(os.environ.get("RASA_MODEL") or ROOT / "models" / "current.tar.gz")
 #: seconds a process group gets to stop after SIGTERM; all groups share it, so the stack stops
 #: within this plus a second, well inside the 30 s `make run` promises.
 STOP_GRACE_S = 15.0
