@@ -29,6 +29,10 @@ VOCABULARY = Path(__file__).with_name("language_vocabulary.yml")
 MIN_WORDS_TO_SWITCH = 3
 MIN_CONFIDENCE_TO_SWITCH = 0.9
 MIN_CONFIDENCE_FIRST = 0.6
+# A whole sentence in another language switches with less confidence when its words are that
+# language's common words ("send me my checklist link" after Polish).
+MIN_WORDS_SENTENCE = 4
+MIN_SHARE_SENTENCE = 0.75
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 
@@ -110,6 +114,36 @@ def _cyrillic_by_letters(text: str) -> Optional[str]:
     return None
 
 
+def _cyrillic_by_words(words: List[str]) -> Optional[str]:
+    """uk or ru by words only one of them uses, when no telling letter is there ("а сколько стоит")."""
+    lists = vocabulary()["cyrillic_words"]
+    scores = {lang: sum(w in lists[lang] for w in words) for lang in ("uk", "ru")}
+    if scores["uk"] == scores["ru"]:
+        return None
+    return max(scores, key=scores.get)
+
+
+def _a_sentence_in(guess: str, words: List[str]) -> bool:
+    """Whether the words make a whole sentence of `guess` (mostly its common words)."""
+    common = vocabulary()["sentence_words"].get(guess) or ()
+    return len(words) >= MIN_WORDS_SENTENCE and sum(w in common for w in words) >= MIN_SHARE_SENTENCE * len(words)
+
+
+def _cyrillic_language(stripped: str, words: List[str], current: Optional[str]) -> Optional[str]:
+    by_letters = _cyrillic_by_letters(stripped)
+    if by_letters:
+        return by_letters
+    letters = vocabulary()["letters"]
+    mixed = all(any(ch in letters[lang] for ch in stripped.lower()) for lang in ("uk", "ru"))
+    # letters of both ("я з Україны, працюю в Польше"): a mix, not a switch
+    by_words = None if mixed and current in ("uk", "ru") else _cyrillic_by_words(words)
+    if by_words:
+        return by_words
+    if current in ("uk", "ru"):
+        return current  # Ukrainian-Russian mix without telling letters or words: keep going as we were
+    return None
+
+
 def detect(text: str, current: Optional[str] = None) -> Optional[str]:
     """The language a message is written in, or None when it does not say enough."""
     if not text or text.lstrip().startswith("/"):
@@ -134,12 +168,11 @@ def detect(text: str, current: Optional[str] = None) -> Optional[str]:
     best = values[0]
     guess = best.language.iso_code_639_1.name.lower()
     if guess in ("uk", "ru"):
-        by_letters = _cyrillic_by_letters(stripped)
-        if by_letters:
-            return by_letters
-        if current in ("uk", "ru"):
-            return current  # Ukrainian-Russian mix without telling letters: keep going as we were
-    threshold = MIN_CONFIDENCE_FIRST if not established or script_changed else MIN_CONFIDENCE_TO_SWITCH
+        cyrillic_guess = _cyrillic_language(stripped, words, current)
+        if cyrillic_guess:
+            return cyrillic_guess
+    sentence = _a_sentence_in(guess, words)
+    threshold = MIN_CONFIDENCE_FIRST if not established or script_changed or sentence else MIN_CONFIDENCE_TO_SWITCH
     return guess if best.value >= threshold else None
 
 

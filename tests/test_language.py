@@ -126,3 +126,56 @@ def test_asking_for_another_language_without_naming_one_offers_buttons():
     assert not events
     events, messages = _reply_to('/change_language{"language": "uk"}', "en", [{"entity": "language", "value": "uk"}])
     assert [e["value"] for e in events if e.get("name") == "language"] == ["uk"]
+
+
+# -- Russian and Ukrainian in Latin letters, a whole sentence in another language ---------------------
+
+@pytest.mark.parametrize("turns, start, expected", [
+    (["privet, ya iz Belarusi, rabotayu v Varshave", "skolko vremeni eto zaimet?", "a skolko eto stoit",
+      "mne nuzhna karta pobytu"], "en", "ru"),
+    (["privet, ya iz Belarusi, rabotayu v Varshave", "skolko vremeni eto zaimet?"], "pl", "ru"),
+    (["pryvit, ya z Ukrainy, pratsyuyu u Varshavi", "skilky tse koshtuye?", "skilky chasu tse zaime?"], "pl", "uk"),
+    (["pryvit, ya z Ukrainy, pratsyuyu u Varshavi", "skilky tse koshtuye?"], "ru", "uk"),
+    (["skolko vremeni eto zaimet?", "a skolko eto stoit"], "uk", "ru"),
+])
+def test_transliterated_russian_and_ukrainian_hold_for_several_turns(turns, start, expected):
+    current = start
+    for text in turns:
+        current = choose(text, current=current)
+        assert current == expected, text
+
+
+@pytest.mark.parametrize("current", ["pl", "uk", "ru"])
+def test_asking_to_continue_in_english(current):
+    assert choose("sorry can we continue in english?", current=current) == "en"
+
+
+@pytest.mark.parametrize("text, current, expected", [
+    ("send me my checklist link", "pl", "en"),
+    ("can you give me the link to my checklist please", "pl", "en"),
+    ("please send me the link", "uk", "en"),
+    ("send me my checklist link", "ru", "en"),
+    ("I live in Warsaw", "pl", "en"),
+    ("wyślij mi link do mojej listy", "en", "pl"),
+    ("gdzie jest moja lista", "en", "pl"),
+    ("moja żona jest w Uzbekistanie", "en", "pl"),
+    ("дай мне ссылку на мой список", "uk", "ru"),
+    ("дай мені посилання на мій список", "ru", "uk"),
+    ("а сколько стоит", "uk", "ru"),  # no telling letter: Russian by its words
+    ("скажите, сколько это стоит", "uk", "ru"),
+    ("а скільки коштує", "ru", "uk"),
+    ("надішліть мені посилання", "en", "uk"),
+    ("пришлите мне ссылку", "pl", "ru"),
+])
+def test_a_whole_sentence_in_another_language_switches(text, current, expected):
+    assert choose(text, current=current) == expected
+
+
+@pytest.mark.parametrize("text, current", [
+    ("ok", "pl"), ("okej dzięki", "en"), ("thank you", "pl"), ("temporary residence", "pl"),
+    ("karta pobytu", "en"), ("Karta pobytu, pobyt czasowy", "en"), ("tak, mam kartę pobytu", "en"),
+    ("14.03.2027", "pl"), ('/inform{"procedure": "temporary_residence"}', "uk"), ("PESEL", "ru"),
+    ("checklist", "pl"), ("link", "uk"),
+])
+def test_buttons_short_words_dates_and_legal_names_do_not_switch(text, current):
+    assert choose(text, current=current) == current
