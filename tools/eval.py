@@ -258,6 +258,8 @@ SMALL_CHARS = {"max_ngram": 3, "min_df": 3}
 CANDIDATES = {
     "diet": (DIET, {}),
     "logreg": (LOGREG, {}),
+    # Rasa's default of 100 iterations stops lbfgs before it converges on these features
+    "logreg_max_iter_1000": ({**LOGREG, "max_iter": 1000}, {}),
     "logreg_chars_1-3_df3": (LOGREG, SMALL_CHARS),
     "diet_chars_1-3_df3": (DIET, SMALL_CHARS),
 }
