@@ -87,3 +87,14 @@ def test_role(text, lang, role):
 def test_saying_one_is_the_employee_does_not_make_the_application_an_employees():
     assert understand("I'm not the employer, I'm the employee", "en", None, TODAY).subject is None
     assert understand("nie jestem pracodawcą, jestem pracownikiem", "pl", None, TODAY).subject is None
+
+
+@pytest.mark.parametrize("text, lang, subject", [
+    ("it is not for my wife, for me", "en", "self"),
+    ("no for my wife", "en", "spouse"),  # an opening "no" answers the question before
+    ("не для жены, для меня", "ru", "self"),
+    ("nie jestem pracodawcą", "pl", None),
+    ("jestem pracodawcą", "pl", "employee"),
+])
+def test_a_negated_subject_is_not_the_subject(text, lang, subject):
+    assert understand(text, lang, None, TODAY).subject == subject

@@ -29,12 +29,23 @@ def _opening_person(r: Reading) -> Optional[str]:
     return named[0].label[1] if named else None
 
 
+def _negated_subject(r: Reading, m) -> bool:
+    """"not for my wife", "я не работодатель": a negation right before; an opening "no" answers
+    ("no for my wife")."""
+    for n in r.negating():
+        opening = n.start == 0 or r.clause_of(n.start - 1) != r.clause_of(n.start)
+        if r.tokens[n.start].surf in r.v.interjections and opening and n.length == 1:
+            continue
+        if r.clause_of(n.start) == r.clause_of(m.start) and n.start < m.start and m.start - n.end <= 1:
+            return True
+    return False
+
+
 def read_subject(r: Reading) -> None:
     """The subject named in the message; it decides whose facts count, over the one known before.
     "not for my wife" names nobody; while nobody is known, a family member the message opens with, with
     their age, is the subject."""
-    subjects = [m for m in longest_first(r.kind("subject")) if m.label[1] != "ignore"
-                and not any(r.clause_of(n.start) == r.clause_of(m.start) and n.start < m.start for n in r.negating())]
+    subjects = [m for m in longest_first(r.kind("subject")) if m.label[1] != "ignore" and not _negated_subject(r, m)]
     if subjects:
         r.subject = subjects[0].label[1]
     elif not r.known.get("subject"):
