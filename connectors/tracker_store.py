@@ -33,10 +33,11 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from connectors import action_results
+from connectors import action_results, event_types
 
 # Every Rasa server imports this module (endpoints.yml) before its first turn.
 action_results.install()
+event_types.install()
 
 logger = logging.getLogger(__name__)
 

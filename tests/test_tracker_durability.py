@@ -20,7 +20,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from connectors import action_results
+from connectors import action_results, event_types
 from connectors.tracker_store import ForgettingSQLTrackerStore
 from tools.stack import ROOT, Stack
 
@@ -83,6 +83,31 @@ def test_a_tracker_the_store_did_not_load_is_counted_as_rasa_does_and_never_dupl
 
 def test_importing_the_tracker_store_installs_the_compiled_action_answer_check():
     assert action_results.installed()
+
+
+def test_event_classes_are_found_by_type_name_as_rasa_finds_them():
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+
+    assert event_types.installed()
+    walk = rasa.shared.utils.common.all_subclasses(Event)
+    for name in {cls.type_name for cls in walk}:
+        assert Event.resolve_by_type(name) is next(cls for cls in walk if cls.type_name == name)
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_an_event_class_defined_later_is_found_too():
+    from rasa.shared.core.events import Event
+
+    assert Event.resolve_by_type("slot") is SlotSet  # the index is built before the new class exists
+
+    class LateEvent(SlotSet):
+        type_name = "late_event_for_the_test"
+
+    assert Event.resolve_by_type("late_event_for_the_test") is LateEvent
 
 
 @pytest.mark.parametrize("answer", [
