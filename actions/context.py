@@ -90,6 +90,14 @@ def new_state(saved: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
             "back_from": dict(saved.get("back_from") or {})}
 
 
+def open_questions(tracker: Tracker, rec: Any) -> List[str]:
+    """The questions still to be asked before the answer: facts awaiting confirmation, then what the
+    engine waits for, leaving out what the person could not say (the answer marks those)."""
+    saved = state(tracker)
+    waiting = [CONFIRM] if saved["pending"] else []
+    return waiting + [field for field in rec.ask_next if field not in saved["unknown"]]
+
+
 def applicant(tracker: Tracker) -> str:
     """The person the questions are about; "self" until someone else is named."""
     value = tracker.get_slot(APPLICANT)

@@ -43,13 +43,18 @@ FORM_ACTIONS = {"situation_form", "validate_situation_form", "action_listen"}
 
 
 def _returning_from_interruption(tracker: Tracker) -> bool:
-    """True when another action answered the user's last message before the form runs again."""
+    """True when another action answered the user's last message before the form runs again.
+
+    An action that said nothing only handed the message on (an "out of scope" message that states
+    facts): the form reads it as an answer.
+    """
+    interrupted = said = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return False
-        if event.get("event") == "action" and event.get("name") not in FORM_ACTIONS:
-            return True
-    return False
+            break
+        said = said or event.get("event") == "bot"
+        interrupted = interrupted or (event.get("event") == "action" and event.get("name") not in FORM_ACTIONS)
+    return interrupted and said
 
 
 def _after_outcome(tracker: Tracker) -> bool:
@@ -146,7 +151,7 @@ class ValidateSituationForm(FormValidationAction):
             given = {f: v for f, v in just_set.items() if f in SITUATION_FIELDS}
             to_confirm: set = set()
             subject = just_set.get(APPLICANT) if just_set.get(APPLICANT) in SUBJECTS else None
-            dont_know = asks_why = False
+            dont_know = asks_why = corrects = False
         else:
             known: Dict[str, Any] = {k: v for k, v in slots.items() if k in SITUATION_FIELDS and v is not None}
             if slots.get(APPLICANT):
@@ -159,6 +164,7 @@ class ValidateSituationForm(FormValidationAction):
             subject = subject_of(understood.subject, text, lang) or (
                 chosen_subject(text, lang) if requested == APPLICANT else None)
             dont_know, asks_why = bool(understood.dont_know), bool(understood.asks_why)
+            corrects = bool(getattr(understood, "correction", False))
             if requested == APPLICANT and not subject and given:
                 subject = "self"  # "China" at "who is it for?": they are telling about themselves
             if asking and not given and not dont_know and not asks_why:
@@ -174,8 +180,10 @@ class ValidateSituationForm(FormValidationAction):
         direct = (asking in given and asking not in to_confirm) or (requested == APPLICANT and subject) or \
             (requested == CONFIRM and (given or yes_no is not None))
         side_question = intent in SIDE_QUESTIONS and is_question(text, lang) and not payload
+        # "but I don't want a new visa, I want a residence card" is an answer, not "stop"
+        states_facts = intent in ("stop", "goodbye") and bool(given) and not payload
         if requested and intent in INTERRUPTIONS and not (direct and not side_question) and not (
-                dont_know or asks_why):
+                dont_know or asks_why or states_facts):
             # Returning no slot lets the form reject, so the rules for these intents can answer
             # ("I posted it on 20 April, does it count?" is a question, not the date asked for).
             return []
@@ -205,7 +213,7 @@ class ValidateSituationForm(FormValidationAction):
                         changes[field] = value
                     else:
                         pending[field] = value
-                elif payload or field == asking or says_changed(text, lang):
+                elif payload or field == asking or corrects or says_changed(text, lang):
                     changes[field] = value
                     self._say_changed(reply, field, old, value)
                 else:

@@ -29,10 +29,14 @@ class ActionHandoff(Action):
         lang, events = context.language(tracker)
         situation = context.situation(tracker)
         today = context.today()
-        if recommend(situation, today, lang).missing:
+        open_questions = context.open_questions(tracker, recommend(situation, today, lang))
+        if open_questions:
+            # One rule in every language: the link comes with the answer. Until then the questions go
+            # on where they were (never a restart); answers that could not be given are marked on it.
+            during = bool(tracker.active_loop.get("name"))
+            buttons = [] if during else [{"title": context.say("handoff.continue_button", lang), "payload": "/affirm"}]
             dispatcher.utter_message(text=context.say("handoff.not_ready", lang),
-                                     buttons=[{"title": context.say("chat.start_button", lang),
-                                               "payload": "/start_application"}])
+                                     buttons=buttons)
             return events
         link = links.link_for(situation, lang, today)
         channel = tracker.get_latest_input_channel()

@@ -7,13 +7,13 @@ from typing import Any, Dict, List, Optional, Text
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from bot import i18n
 from bot import language as languages
-from bot.routing import load_rules, recommend
+from bot.routing import SITUATION_FIELDS, load_rules, recommend
 from bot.understanding import understand
 
 #: intent -> catalog key of the answer
@@ -30,6 +30,8 @@ REPLIES = {
         "ask_confirmation", "ask_employer", "ask_pesel", "ask_human", "ask_processing_time", "ask_print_post",
         "ask_who_may_sign", "ask_posted_application", "ask_trusted_profile", "ask_cukr_employer")},
 }
+#: Answers that are no answer to a message stating facts: such a message goes to the questions.
+HANDED_ON = {"out_of_scope", "deny", "affirm", "greet"}
 #: Questions about signing whose answer depends on whose application it is.
 SIGNING = {"ask_signature", "ask_who_may_sign"}
 
@@ -62,6 +64,13 @@ def reply_text(intent: Optional[str], lang: str, applicant: Optional[str], signe
     return text + "\n" + context.say("conversation.sources_line", lang, url=url) if url else text
 
 
+def _next_button(tracker: Tracker, lang: str) -> List[Dict[str, str]]:
+    """After an outcome the way on is the checklist (a start button would begin a new case); else start."""
+    if any(tracker.get_slot(name) is not None for name in SITUATION_FIELDS):
+        return [{"title": context.say("handoff.button", lang), "payload": "/get_link"}]
+    return _start_button(lang)
+
+
 def _start_button(lang: str) -> List[Dict[str, str]]:
     return [{"title": context.say("chat.start_button", lang), "payload": "/start_application"}]
 
@@ -76,16 +85,43 @@ class ActionReply(Action):
         if intent == "change_language":
             dispatcher.utter_message(**_language_reply(tracker, lang))
             return events
+        understood = _typed_understanding(tracker, lang)
+        if intent in HANDED_ON and understood and (understood.facts or understood.subject not in (None, "self")):
+            # it states facts of a situation ("that's wrong, I mean the karta pobytu", "my husband is
+            # Polish, we live in Canada"): in scope, whatever the intent model says; the questions take it
+            return events + [FollowupAction("situation_form")]
         buttons = _start_button(lang) if intent == "greet" and not tracker.active_loop else []
         topic = _bare_procedure(tracker, lang)
         if topic:
             # "CUKR" alone: answer what it is, and keep it as what the person wants to apply for
             events = events + [SlotSet("procedure", topic)]
             buttons = _start_button(lang)
+        intent = fitting_topic(intent, tracker, understood)
+        applicant = tracker.get_slot("applicant") or (
+            "employee" if understood and understood.role == "employer" else None)
         signer = recommend(context.situation(tracker), context.today()).signer if intent in SIGNING else None
-        dispatcher.utter_message(text=reply_text(intent, lang, tracker.get_slot("applicant"), signer),
-                                 buttons=buttons)
+        dispatcher.utter_message(text=reply_text(intent, lang, applicant, signer), buttons=buttons)
         return events
+
+
+def fitting_topic(intent: Optional[str], tracker: Tracker, understood: Any) -> Optional[str]:
+    """The side answer whose topic fits the person: the CUKR employer's text only where CUKR is at stake
+    (an employer of Georgian workers, a Moldovan worker get the employer's part of a permit, Annex 1)."""
+    if intent != "ask_cukr_employer":
+        return intent
+    said = {name: fact.value for name, fact in (understood.facts if understood else {}).items()}
+    facts = {**{name: tracker.get_slot(name) for name in ("citizenship", "ukr_status", "procedure")}, **said}
+    cukr_at_stake = facts.get("ukr_status") is True or facts.get("procedure") == "cukr"
+    other_citizens = facts.get("citizenship") not in (None, "UA") and not cukr_at_stake
+    worker = bool(understood and understood.role == "employee")
+    return "ask_employer" if other_citizens or worker else intent
+
+
+def _typed_understanding(tracker: Tracker, lang: str) -> Any:
+    text = context.latest_text(tracker)
+    if not text or text.startswith("/"):
+        return None
+    return understand(text, lang, today=context.today())
 
 
 def _bare_procedure(tracker: Tracker, lang: str) -> Optional[str]:
@@ -116,7 +152,10 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
-        dispatcher.utter_message(text=context.say("chat.fallback", lang), buttons=_start_button(lang))
+        understood = _typed_understanding(tracker, lang)
+        if understood and (understood.facts or understood.subject not in (None, "self")):
+            return events + [FollowupAction("situation_form")]
+        dispatcher.utter_message(text=context.say("chat.fallback", lang), buttons=_next_button(tracker, lang))
         return events
 
 

@@ -348,10 +348,19 @@ async def test_a_side_question_mentioning_a_fact_is_still_a_side_question():
 
 async def test_after_an_interruption_the_form_asks_again_without_reading_the_old_message():
     t = tracker({**ME, "procedure": "cukr", "conversation_state": {"asked": {"citizenship": 1}}}, "what is cukr?",
-                intent="ask_cukr", requested="citizenship", after_user=[{"event": "action", "name": "action_reply"}])
+                intent="ask_cukr", requested="citizenship",
+                after_user=[{"event": "action", "name": "action_reply"}, {"event": "bot", "text": "CUKR is ..."}])
     events, messages = await run(ValidateSituationForm(), t)
     slots = slot_events(events)
     assert slots["requested_slot"] == "citizenship" and "citizenship" not in slots and messages == []
+
+
+async def test_a_message_handed_on_without_an_answer_is_read_by_the_form():
+    # "out of scope" by the intent model, yet it states facts: action_reply says nothing and hands it on
+    t = tracker({**ME}, "I am from Georgia", intent="out_of_scope", requested="procedure",
+                after_user=[{"event": "action", "name": "action_reply"}])
+    events, _ = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["requested_slot"] == "confirm_facts"
 
 
 @pytest.mark.parametrize("intent,needle", [

@@ -58,7 +58,8 @@ async def test_telegram_and_messenger_get_the_image_and_the_plain_url_but_no_cus
 async def test_no_link_before_the_answers_decide_everything():
     [message] = await handoff({"procedure": "temporary_residence"}, "rest")
     assert message["text"] == i18n.t("handoff.not_ready", "en") and not message.get("custom")
-    assert message["buttons"][0]["payload"] == "/start_application"
+    # the way on continues the questions; "start" after an outcome would erase the answers (issue 12)
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm"]
 
 
 async def test_the_recommendation_offers_the_checklist_button():
