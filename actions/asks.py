@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context
 from actions.context import APPLICANT, CONFIRM
 from bot import i18n
-from bot.questions import applicant_question, confirm_question, question
+from bot.questions import applicant_question, confirm_question, question, which_is_wrong_question
 from bot.routing import SITUATION_FIELDS
 
 
@@ -51,10 +51,16 @@ class AskConfirmFacts(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
-        pending = context.state(tracker)["pending"]
+        state = context.state(tracker)
+        pending = state["pending"]
         about = tracker.get_slot(APPLICANT)
-        facts = ", ".join(context.fact_phrase(field, value, lang) for field, value in pending.items())
-        message = confirm_question(lang, facts, i18n.t(f"conversation.about.{about or 'self'}", lang))
+        if state["which"]:
+            # after a plain "no": one button per fact, so the right ones are kept
+            phrases = {field: context.fact_phrase(field, value, lang) for field, value in pending.items()}
+            message = which_is_wrong_question(lang, phrases)
+        else:
+            facts = ", ".join(context.fact_phrase(field, value, lang) for field, value in pending.items())
+            message = confirm_question(lang, facts, i18n.t(f"conversation.about.{about or 'self'}", lang))
         dispatcher.utter_message(text=message["text"], buttons=message["buttons"])
         return events
 

@@ -12,6 +12,7 @@ The rules for using what a message says (issue 6):
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
@@ -23,6 +24,7 @@ from rasa_sdk.types import DomainDict
 from actions import context
 from actions.context import APPLICANT, CONFIRM, STATE, SUBJECTS
 from actions.parsing import contains, normal, parse, parse_bool, year_only
+from actions.replies import REPLIES, reply_text
 from bot import i18n
 from bot.questions import BOOL_FIELDS, decides_alike
 from bot.routing import SITUATION_FIELDS, Situation, recommend
@@ -79,6 +81,18 @@ def is_question(text: str, lang: str) -> bool:
     words = normal(text)
     phrases = i18n.raw("conversation.question_words", lang)
     return any(words.startswith(p + " ") for p in phrases) or any(" " in p and contains(words, p) for p in phrases)
+
+
+def wrong_fact(tracker: Tracker) -> Optional[str]:
+    """The fact a "this one is wrong" button names (`/deny{"change": "<field>"}`)."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return next((e.get("value") for e in entities if e.get("entity") == "change"), None)
+
+
+def statement_before_question(text: str) -> bool:
+    """The message opens with a sentence that is no question, and a question follows it."""
+    parts = re.split(r"(?<=[.!;])\s+", text.strip(), maxsplit=1)
+    return len(parts) == 2 and "?" not in parts[0] and bool(parts[1].strip())
 
 
 def subject_of(understood_subject: Optional[str], text: str, lang: str) -> Optional[str]:
@@ -180,14 +194,19 @@ class ValidateSituationForm(FormValidationAction):
         direct = (asking in given and asking not in to_confirm) or (requested == APPLICANT and subject) or \
             (requested == CONFIRM and (given or yes_no is not None))
         side_question = intent in SIDE_QUESTIONS and is_question(text, lang) and not payload
+        # "ні, немає. а скільки коштує?": an answer said first, then a question of its own
+        answers_first = side_question and direct and statement_before_question(text)
         # "but I don't want a new visa, I want a residence card" is an answer, not "stop"
         states_facts = intent in ("stop", "goodbye") and bool(given) and not payload
-        if requested and intent in INTERRUPTIONS and not (direct and not side_question) and not (
+        if requested and intent in INTERRUPTIONS and not (direct and (not side_question or answers_first)) and not (
                 dont_know or asks_why or states_facts):
             # Returning no slot lets the form reject, so the rules for these intents can answer
             # ("I posted it on 20 April, does it count?" is a question, not the date asked for).
             return []
 
+        if answers_first and intent in REPLIES:
+            # "no, I haven't. and how much is it?": the answer is taken and the question answered too
+            reply.dispatcher.utter_message(text=reply_text(intent, lang, slots.get(APPLICANT)))
         given, refused = self._valid(given, reply)
         changes: Dict[str, Any] = {}
         pending: Dict[str, Any] = dict(state["pending"]) if requested == CONFIRM else {}
@@ -199,7 +218,7 @@ class ValidateSituationForm(FormValidationAction):
                 yes_no = False
             elif yes_no is True and slots.get(APPLICANT) is None:
                 subject = "self"  # "So, you: ... Right?" - "yes": it is about themselves
-            changes, pending = self._confirmation(yes_no, given, pending, state, reply)
+            changes, pending = self._confirmation(yes_no, given, pending, state, reply, wrong_fact(tracker))
             for field, value in changes.items():
                 if slots.get(field) not in (None, value):
                     self._say_changed(reply, field, slots[field], value)
@@ -300,14 +319,22 @@ class ValidateSituationForm(FormValidationAction):
 
     @staticmethod
     def _confirmation(yes_no: Optional[bool], given: Dict[str, Any], pending: Dict[str, Any], state: Dict[str, Any],
-                      reply: "_Reply") -> Tuple[Dict[str, Any], Dict[str, Any]]:
+                      reply: "_Reply", wrong: Optional[str] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]:
         """The answer to "So: ... Right?": yes takes the facts, a correction fixes them, no drops them.
 
         Facts about other things than those to confirm mean the person answered something else: those
         are taken and the unconfirmed ones are dropped (their questions come when they matter).
         """
+        state["which"] = False
+        if wrong in pending:
+            # "No: this one is wrong" (a button): the others are taken, that one is asked when it matters
+            return {f: v for f, v in pending.items() if f != wrong}, {}
         if yes_no is True:
             return {**pending, **given}, {}
+        if yes_no is False and not given and len(pending) > 1 and state["asked"].get(CONFIRM, 0) < MAX_ASKS:
+            # a plain "no" to several facts: which one? (dropping all of them asks again what was said)
+            state["which"] = True
+            return {}, pending
         if given and (yes_no is False or set(given) & set(pending)):
             reply.say("conversation.confirm_corrected")
             return {**pending, **given}, {}

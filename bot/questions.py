@@ -105,3 +105,11 @@ def confirm_question(language: str, facts: str, about: str) -> Dict[str, Any]:
     return {"text": i18n.t("conversation.confirm", language, facts=facts, about=about),
             "buttons": [{"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"},
                         {"title": i18n.t("conversation.confirm_no", language), "payload": "/deny"}]}
+
+
+def which_is_wrong_question(language: str, phrases: Dict[str, str]) -> Dict[str, Any]:
+    """After a plain "no" to several facts: a button for each fact that is wrong, and yes for all right."""
+    buttons = [{"title": i18n.t("conversation.wrong_button", language, fact=phrase),
+                "payload": '/deny{"change": "%s"}' % field} for field, phrase in phrases.items()]
+    buttons.append({"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"})
+    return {"text": i18n.t("conversation.confirm_which", language), "buttons": buttons}

@@ -192,6 +192,35 @@ async def test_no_to_the_confirmation_drops_the_facts_and_asks_instead():
     assert "ask you instead" in texts(messages)
 
 
+async def test_a_plain_no_to_several_facts_asks_which_one_and_keeps_the_rest():
+    # issue 15: "no" to the summary dropped every fact in it ("Georgia!! i said it already")
+    waiting = {**ME, "conversation_state": {"pending": {"citizenship": "GE", "in_poland": True},
+                                            "asked": {"confirm_facts": 1}}}
+    events, _ = await run(ValidateSituationForm(), tracker(waiting, "no", "deny", requested="confirm_facts"))
+    assert state(events)["pending"] == {"citizenship": "GE", "in_poland": True} and state(events)["which"]
+    assert slot_events(events)["requested_slot"] == "confirm_facts"
+    asked = {**waiting, "conversation_state": state(events)}
+    _, messages = await run(AskConfirmFacts(), tracker(asked))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ['/deny{"change": "citizenship"}', '/deny{"change": "in_poland"}', "/affirm"]
+    wrong = tracker(asked, '/deny{"change": "in_poland"}', "deny", requested="confirm_facts",
+                    entities=[{"entity": "change", "value": "in_poland"}])
+    events, _ = await run(ValidateSituationForm(), wrong)
+    slots = slot_events(events)
+    assert slots["citizenship"] == "GE" and "in_poland" not in slots and state(events)["pending"] == {}
+
+
+@pytest.mark.parametrize("lang,text", [("uk", "ні, немає. а скільки коштує?"), ("pl", "nie, nie mam. a ile to kosztuje?"),
+                                       ("en", "no I don't. how much does it cost?"), ("ru", "нет, нету. а сколько стоит?")])
+async def test_an_answer_then_a_side_question_keeps_the_answer_and_answers_the_question(lang, text):
+    waiting = {**WORKER, "language": lang, "has_trusted_profile": None, "permit_expires": "2027-01-01",
+               "minor": False, "conversation_state": {"asked": {"has_pesel": 1}}}
+    t = tracker(waiting, text, "ask_fees", requested="has_pesel", metadata={"language": lang})
+    events, messages = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["has_pesel"] is False
+    assert any("440" in m["text"] for m in messages)
+
+
 # -- who is asking ------------------------------------------------------------------------------
 
 async def test_who_the_application_is_for_is_asked_first_with_buttons():
