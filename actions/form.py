@@ -23,7 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import context
 from actions.context import APPLICANT, CONFIRM, STATE, SUBJECTS
-from actions.parsing import contains, normal, parse, parse_bool, year_only
+from actions.parsing import contains, normal, parse, parse_bool, typed_goal, year_only
 from actions.replies import REPLIES, reply_text
 from bot import i18n
 from bot.questions import BOOL_FIELDS, decides_alike
@@ -179,6 +179,10 @@ class ValidateSituationForm(FormValidationAction):
                 chosen_subject(text, lang) if requested == APPLICANT else None)
             dont_know, asks_why = bool(understood.dont_know), bool(understood.asks_why)
             corrects = bool(getattr(understood, "correction", False))
+            goal = typed_goal(text, lang) if requested == "procedure" and "procedure" in state["unsure"] else None
+            if goal:
+                # an aim's title typed instead of pressed ("Работа"): what its button stands for
+                given, to_confirm = {f: v for f, v in goal.items() if f in SITUATION_FIELDS}, set()
             if requested == APPLICANT and not subject and given:
                 subject = "self"  # "China" at "who is it for?": they are telling about themselves
             if asking and not given and not dont_know and not asks_why:

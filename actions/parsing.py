@@ -13,7 +13,9 @@ import dateparser
 import pycountry
 
 from bot import i18n
-from bot.questions import BOOL_FIELDS, DATE_FIELDS
+from rapidfuzz import fuzz
+
+from bot.questions import BOOL_FIELDS, DATE_FIELDS, goals
 from bot.routing.models import Procedure, Purpose
 
 ENUMS = {"procedure": Procedure, "purpose": Purpose}
@@ -131,3 +133,19 @@ def parse(field: str, value: Any, lang: str, today: datetime.date, intent: Optio
     if field in ENUMS:
         return parse_choice(field, value, lang)
     return None
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+    decomposed = unicodedata.normalize("NFKD", normal(text).replace("ł", "l"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def typed_goal(value: Any, lang: str) -> Optional[dict]:
+    """The facts of the aim whose button title was typed ("Работа", "praca", "Wrok"), or None."""
+    text = _plain(str(value or ""))
+    if not text:
+        return None
+    scored = [(fuzz.ratio(text, _plain(i18n.t(f"conversation.goals.{goal}", lang))), goal) for goal in goals()]
+    best, goal = max(scored)
+    return dict(goals()[goal]) if best >= 85 else None

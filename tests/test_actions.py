@@ -12,6 +12,7 @@ from actions.form import ValidateSituationForm
 from actions.navigation import ActionGoBack, ActionStartOver, ActionStop
 from actions.recommend import ActionRecommend
 from actions.replies import ActionFallback, ActionReply
+from bot import i18n
 from bot.routing import SITUATION_FIELDS
 
 DOMAIN: Dict[str, Any] = {"forms": {"situation_form": {"required_slots": list(SITUATION_FIELDS)}}, "slots": {}}
@@ -623,3 +624,15 @@ async def test_an_answer_given_after_going_on_without_it_counts():
     events, _ = await run(ValidateSituationForm(), t)
     assert slot_events(events)["permit_expires"] == "2027-01-31"
     assert "permit_expires" not in state(events)["unknown"]
+
+
+@pytest.mark.parametrize("lang", ["en", "pl", "uk", "ru"])
+def test_a_typed_aim_title_stands_for_its_button(lang):
+    # issue 12 walker: "Работа" typed at "what do you want to do?" was asked a third time
+    from actions.parsing import typed_goal
+    from bot.questions import goals
+    for goal, facts in goals().items():
+        title = i18n.t(f"conversation.goals.{goal}", lang)
+        assert typed_goal(title, lang) == facts
+        assert typed_goal(title.lower().rstrip("."), lang) == facts
+    assert typed_goal("qwrtzp xkcdv", lang) is None
