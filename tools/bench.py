@@ -13,7 +13,8 @@ store, PostgreSQL tracker store) at BENCH_WORKER_USERS users.
 Writes bench/results.json (contract section 6 plus the above) and bench/latency.png.
 Knobs: BENCH_LEVELS (1,10,50), BENCH_SECONDS (20), BENCH_MAX_CONVERSATIONS (150),
 BENCH_WORKER_USERS (16), BENCH_TRAIN (1: also time our own training), BENCH_WORKERS (1: run the
-SANIC_WORKERS comparison).
+SANIC_WORKERS comparison), RASA_MODEL (another model than models/current.tar.gz).
+Where the time of a turn goes: `python -m bench.profile` (bench/PROFILE.md).
 """
 from __future__ import annotations
 
@@ -167,7 +168,9 @@ async def _load(url: str, users: int, conversation, seconds: float = SECONDS,
             "throughput_turns_per_s": round(len(tally.latencies) / elapsed, 2),
             "errors": len(tally.errors), "error_examples": tally.errors[:5],
             "conversations": tally.conversations, "completed": tally.completed,
-            "turns": len(tally.latencies), "seconds": round(elapsed, 1), "users": users}
+            "turns": len(tally.latencies), "seconds": round(elapsed, 1), "users": users,
+            # others share the machine: a level run while it was busy is read with this
+            "load_average_after": [round(x, 2) for x in os.getloadavg()]}
 
 
 # ------------------------------------------------------------------------------------------ processes
