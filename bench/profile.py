@@ -114,7 +114,7 @@ def _record(pid: int, out: Path, seconds: float) -> subprocess.Popen:
 
 
 def profile(label: str) -> Dict[str, object]:
-    from tools.bench import _first_answer, _load, _ours
+    from tools.bench import _first_answer, _group_rss_mb, _load, _ours
 
     folder = Path(tempfile.mkdtemp(prefix="mos-profile-"))
     stack = Stack.on_free_ports(folder / "run")
@@ -136,6 +136,7 @@ def profile(label: str) -> Dict[str, object]:
             shutil.copy(folder / f"{name}.raw", RAW_DIR / f"mos-profile-{label}-{name}.raw")
         result = {"label": label, "users": USERS, "load_average": list(os.getloadavg()),
                   "bench": {k: load[k] for k in ("turn_latency_ms", "throughput_turns_per_s", "errors", "turns")},
+                  "rss_mb": {name: _group_rss_mb(stack.process(name).pid) for name in recorders},
                   **{name: summarise(folder / f"{name}.raw", name) for name in recorders}}
     finally:
         stack.stop()

@@ -19,6 +19,7 @@ Where the time of a turn goes: `python -m bench.profile` (bench/PROFILE.md).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import platform
@@ -143,12 +144,20 @@ async def _starter(session, url: str, n: int, tally: Tally) -> None:
     tally.completed += 1
 
 
+#: a multiple of 16, so that base + n picks the same language and way of answering as n
+SENDERS_PER_LEVEL = 10 ** 6
+_LEVEL_RUNS = itertools.count(1)
+
+
 async def _load(url: str, users: int, conversation, seconds: float = SECONDS,
                 max_conversations: int = MAX_CONVERSATIONS) -> Dict[str, Any]:
     """`users` simulated users, each starting a new conversation when one ends, until the time or
     the conversation budget runs out (a conversation under way is finished)."""
     tally = Tally()
-    counter = iter(range(10 ** 9))
+    # every conversation of every level gets a sender id of its own: a level reusing the previous
+    # level's ids would continue those (finished) conversations instead of starting new ones
+    base = next(_LEVEL_RUNS) * SENDERS_PER_LEVEL
+    counter = iter(range(SENDERS_PER_LEVEL))
     connector = aiohttp.TCPConnector(limit=users)
     async with aiohttp.ClientSession(timeout=TIMEOUT, connector=connector) as session:
         await conversation(session, url, -1, Tally())  # warm-up, not counted
@@ -160,7 +169,7 @@ async def _load(url: str, users: int, conversation, seconds: float = SECONDS,
                 n = next(counter)
                 if n >= max_conversations:
                     return
-                await conversation(session, url, n, tally)
+                await conversation(session, url, base + n, tally)
 
         await asyncio.gather(*(user() for _ in range(users)))
         elapsed = time.perf_counter() - start
