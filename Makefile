@@ -17,7 +17,7 @@ ifeq ($(PYTHON310),)
 PYTHON310 := $(shell p=$$(pyenv prefix 3.10 2>/dev/null | head -n1); [ -x "$$p/bin/python3.10" ] && echo "$$p/bin/python3.10")
 endif
 
-.PHONY: help install train run test bench validate clean eval
+.PHONY: help install train run test bench validate clean eval walk
 
 help:
 	@echo "make run    - install, train if needed, start Rasa ($${RASA_PORT:-5005}), actions ($${ACTIONS_PORT:-5055}), web ($${WEB_PORT:-8080})"
@@ -25,6 +25,7 @@ help:
 	@echo "make train  - train the model if data/, domain.yml or config.yml changed"
 	@echo "make bench  - load benchmark, writes bench/results.json"
 	@echo "make eval   - NLU and understanding figures per language, writes eval/results.json"
+	@echo "make walk   - the every-path walker over all paths (make test walks a fixed-seed sample)"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -70,6 +71,10 @@ test: $(MODEL) node_modules/.installed $(CHROMIUM)
 
 bench: $(MODEL)
 	$(PY) -m tools.bench
+
+# Every question x every kind of answer x four languages through the real model and actions (issue 12).
+walk: $(MODEL)
+	WALK=all $(PY) -m pytest -p no:cacheprovider tests/test_every_path.py -q -s
 
 # Per language: intents (shipped model and a linear baseline), understanding, fallback threshold.
 eval: $(MODEL)

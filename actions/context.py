@@ -94,6 +94,8 @@ def open_questions(tracker: Tracker, rec: Any) -> List[str]:
     """The questions still to be asked before the answer: facts awaiting confirmation, then what the
     engine waits for, leaving out what the person could not say (the answer marks those)."""
     saved = state(tracker)
+    if "procedure" in saved["unknown"] and not tracker.get_slot("procedure"):
+        return []  # the questions ended without it: the checklist marks what is missing
     waiting = [CONFIRM] if saved["pending"] else []
     return waiting + [field for field in rec.ask_next if field not in saved["unknown"]]
 

@@ -358,11 +358,15 @@ class ValidateSituationForm(FormValidationAction):
     def _give_up(field: str, state: Dict[str, Any], slots: Dict[str, Any], out: List[EventType], reply: "_Reply",
                  key: str) -> None:
         """Go on without the answer; an answer the person only wanted to change is kept instead."""
-        if field == "procedure":
+        if field == "procedure" and field not in state["unsure"]:
             # nothing can be decided without it: ask what they want to do, in plain words, instead
-            if field not in state["unsure"]:
-                state["unsure"].append(field)
+            state["unsure"].append(field)
             state["asked"][field] = 0
+            return
+        if field == "procedure":
+            # not even the plain-word aims: no more questions; the outcome says what to find out, and where
+            state["unknown"].append(field)
+            reply.say("conversation.no_procedure")
             return
         if field == CONFIRM:
             state["pending"] = {}  # unconfirmed facts are dropped; their questions come when they matter
@@ -400,6 +404,8 @@ class ValidateSituationForm(FormValidationAction):
     @staticmethod
     def _situation_question(state: Dict[str, Any], slots: Dict[str, Any], today: datetime.date) -> Optional[str]:
         """The next Situation field the engine needs, leaving out those the person could not answer."""
+        if "procedure" in state["unknown"] and not slots.get("procedure"):
+            return None  # without the procedure every later question would be a guess
         situation = context.situation_from({k: slots.get(k) for k in SITUATION_FIELDS})
         for field in recommend(situation, today).ask_next:
             if field not in state["unknown"]:

@@ -288,7 +288,13 @@ def _title(rule: Rule, language: str) -> str:
     return i18n.t(key, language) if language != i18n.DEFAULT_LANGUAGE and i18n.has(key, language) else rule.title
 
 
+def _legal_basis(rule: Rule, language: str) -> str:
+    """The legal basis in the reader's language (the act's Polish name stays as it is written)."""
+    key = f"rule_legal_basis.{rule.id}"
+    return i18n.t(key, language) if language != i18n.DEFAULT_LANGUAGE and i18n.has(key, language) else rule.legal_basis
+
+
 def _fired(rule: Rule, book: RuleBook, language: str) -> FiredRule:
     urls = [url for source in rule.sources for url in book.sources[source]]
-    return FiredRule(id=rule.id, title=_title(rule, language), legal_basis=rule.legal_basis,
+    return FiredRule(id=rule.id, title=_title(rule, language), legal_basis=_legal_basis(rule, language),
                      sources=urls, confirmed=rule.confirmed)
