@@ -155,3 +155,24 @@ def test_an_indian_worker_is_not_told_about_cukr(assistant, language):
     assert rec is not None and rec["cukr_eligible"] is False
     assert not any(r["id"].startswith("R-CU") for r in rec["rules"])
     assert not any("CUKR" in (m.get("text") or "") for m in answer)
+
+
+@pytest.mark.parametrize("first,then,switched", [
+    ("pl", "send me my checklist link please", "en"),
+    ("en", "poproszę link do mojej listy kroków", "pl"),
+    ("uk", "пришлите мне ссылку на мой список шагов", "ru"),
+    ("ru", "надішліть мені посилання на мій перелік кроків", "uk"),
+])
+def test_a_whole_sentence_in_another_language_switches_the_reply(assistant, first, then, switched):
+    talk = Talk(assistant, first)
+    talk.say("/start_application")
+    talk.say(inform(applicant="self"))
+    talk.say(inform(procedure="temporary_residence"))
+    answer = talk.say(then)
+    assert talk.slots()["language"] == switched
+    expected = i18n.t("handoff.not_ready", switched, **text_constants())
+    assert any(expected in (m.get("text") or "") for m in answer)
+    # single words and button payloads do not switch back
+    talk.say(inform(citizenship="IN"))
+    talk.say("ok")
+    assert talk.slots()["language"] == switched
