@@ -195,6 +195,11 @@ RULE_CASES = [
     case("R-FEE-CARD-REDUCED", "student", situation("temporary_residence", "studies"),
          replace(MOS, employer_action="university_annex_link")),
     case("R-CU-6-DATE", "eligible Ukrainian after 31 August 2026", ukrainian("cukr"), CUKR),
+    case("R-CU-6-DATE-AHEAD", "eligible Ukrainian before 31 August 2026", ukrainian("cukr"), CUKR, today=D(2026, 6, 1)),
+    case("R-CU-PARENT", "a parent asks CUKR for her child", ukrainian("cukr", minor=True),
+         replace(MOS_MINOR, cukr_eligible=True)),
+    case("R-PC-WHEN", "change of permit", situation("permit_change", "work"), UNCONFIRMED_CHANNEL),
+    case("R-PR-LTR-ALT", "permanent residence", situation("permanent_residence"), MOS),
     case("R-CU-PROCESSING", "CUKR in MOS", ukrainian("cukr"), CUKR),
     case("R-ST-PR-ABROAD", "permanent residence asked from abroad", situation("permanent_residence", in_poland=False), MOS),
     case("R-FEE-NOREFUND", "MOS filing after 2026-03-05", situation("temporary_residence", "other"), MOS),
@@ -702,3 +707,64 @@ def test_closed_list_rules_also_apply_before_mos(purpose, signer, employer_actio
 def test_family_abroad_before_mos_is_filed_by_the_sponsor():
     rec = recommend(situation("temporary_residence", "family_reunification", in_poland=False), D(2026, 4, 1))
     assert (rec.channel, rec.signer) == ("paper", "sponsor") and "R-CH-9" in fired(rec)
+
+
+# --- 7. issue 15, item 6: parts of a situation the recommendation left out -------------------
+
+LANGUAGES = ["en", "pl", "uk", "ru"]
+#: The situation of the report: an adult Ukrainian with UKR status since 2023 asks for CUKR.
+CUKR_ADULT = partial(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since=D(2023, 1, 1), minor=False,
+                     has_trusted_profile=True)
+
+
+def test_a_parent_asking_cukr_for_her_child_is_told_to_check_her_own():
+    """facts 2.2: the CUKR conditions hold for every Ukrainian citizen or family member with UKR status."""
+    parent = recommend(ukrainian("cukr", minor=True), TODAY)
+    own = [w for w in parent.warnings if "hold UKR status yourself" in w]
+    assert "R-CU-PARENT" in fired(parent) and "R-CU-PARENT" not in parent.unconfirmed and len(own) == 1
+    # facts.md does not say whether parent and child file one application or two: not claimed
+    assert "separate" not in own[0]
+    assert "R-CU-PARENT" not in fired(recommend(ukrainian("cukr", minor=False), TODAY)), "an adult asks for herself"
+    assert "R-CU-PARENT" not in fired(recommend(ukrainian("cukr", minor=True), D(2027, 3, 5))), "the window closed"
+    for lang in LANGUAGES:
+        assert len(recommend(ukrainian("cukr", minor=True), TODAY, lang).warnings) == len(parent.warnings)
+
+
+def test_a_change_of_permit_says_when_it_is_needed_and_the_15_days_only_for_a_lost_job():
+    """facts 10.3 (S67, S68): a new employer needs a change; the 15 working days follow the loss of a job."""
+    rec = recommend(situation("permit_change", "work"), TODAY)
+    assert "R-PC-WHEN" in fired(rec) and "R-PC-WHEN" not in rec.unconfirmed
+    when = [i for i, s in enumerate(rec.steps) if "employer changes" in s and "temping agency" in s]
+    ended = [i for i, s in enumerate(rec.steps) if "job has ended" in s]
+    assert len(when) == 1 and len(ended) == 1 and when[0] < ended[0]
+    assert all("job has ended" in s for s in rec.steps if "15 working days" in s)
+
+
+@pytest.mark.parametrize("sit, shown", [
+    pytest.param(situation("permanent_residence"), True, id="permanent residence"),
+    pytest.param(situation("permanent_residence", in_poland=False), True, id="permanent residence from abroad"),
+    pytest.param(situation("eu_long_term_resident"), False, id="already the EU long-term resident permit"),
+    pytest.param(situation("temporary_residence", "work"), False, id="temporary residence"),
+    pytest.param(situation("permanent_residence", citizenship="DE"), False, id="EU citizen registers instead"),
+])
+def test_permanent_residence_names_the_eu_long_term_resident_permit(sit, shown):
+    """facts 1.4, 1.7: a separate permit with the same 640 PLN; facts.md gives none of its conditions."""
+    rec = recommend(sit, TODAY)
+    steps = [s for s in rec.steps if "EU long-term resident status is a separate permit" in s]
+    assert ("R-PR-LTR-ALT" in fired(rec)) == shown and len(steps) == int(shown)
+    if shown:
+        assert "640 PLN" in steps[0] and "not covered here" in steps[0]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("sit", [pytest.param(CUKR_ADULT, id="adult"),
+                                 pytest.param(ukrainian("cukr", minor=True), id="child")])
+def test_a_cukr_recommendation_says_each_unconfirmed_fact_once(sit, lang):
+    """engine.py tells each unconfirmed rule as 'Not confirmed: <title>'; its own texts must not say it again."""
+    rec = recommend(sit, TODAY, lang)
+    assert {"R-CU-REFUSAL", "R-CU-PROCESSING", "R-CU-COLLECT", "R-CU-6-DATE"} <= set(rec.unconfirmed)
+    for rule_id in rec.unconfirmed:
+        assert not any(c.warnings for c in RULE_BOOK.rule(rule_id).cases), f"{rule_id} says its fact twice"
+    texts = rec.steps + rec.warnings
+    for needle in ("180", "SIS", " 60 ", "31"):
+        assert len([t for t in texts if needle in t]) == 1, (needle, [t for t in texts if needle in t])
