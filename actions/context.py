@@ -87,7 +87,8 @@ def new_state(saved: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     saved = saved or {}
     return {"asked": dict(saved.get("asked") or {}), "pending": dict(saved.get("pending") or {}),
             "unsure": list(saved.get("unsure") or []), "unknown": list(saved.get("unknown") or []),
-            "back_from": dict(saved.get("back_from") or {}), "which": bool(saved.get("which"))}
+            "back_from": dict(saved.get("back_from") or {}), "which": bool(saved.get("which")),
+            "shown": saved.get("shown")}
 
 
 def open_questions(tracker: Tracker, rec: Any) -> List[str]:

@@ -5,7 +5,7 @@ import json
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
@@ -19,7 +19,17 @@ class ActionRecommend(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
-        rec = recommend(context.situation(tracker), context.today(), lang)
+        situation = context.situation(tracker)
+        state = context.state(tracker)
+        shown = json.dumps([situation.json(), lang, state["unknown"], tracker.get_slot(context.APPLICANT)])
+        if state.get("shown") == shown:
+            # nothing new since the answer above ("I don't know what that is" after it): not all of it again
+            dispatcher.utter_message(text=context.say("chat.outcome_unchanged", lang),
+                                     buttons=[{"title": context.say("handoff.button", lang), "payload": "/get_link"}])
+            return events
+        state["shown"] = shown
+        events = events + [SlotSet(context.STATE, state)]
+        rec = recommend(situation, context.today(), lang)
         decision, *details = sections(rec)
         unknown = [f for f in context.state(tracker)["unknown"] if f in rec.missing or f == context.APPLICANT]
         if rec.missing:

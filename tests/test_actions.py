@@ -636,3 +636,17 @@ def test_a_typed_aim_title_stands_for_its_button(lang):
         assert typed_goal(title, lang) == facts
         assert typed_goal(title.lower().rstrip("."), lang) == facts
     assert typed_goal("qwrtzp xkcdv", lang) is None
+
+
+async def test_the_same_outcome_is_not_repeated_in_full():
+    # "I don't know what that is" after the answer re-ran the form and printed everything again
+    from actions.recommend import ActionRecommend
+    done = {**WORKER, "permit_expires": "2027-01-01", "minor": False, "has_trusted_profile": True}
+    events, first = await run(ActionRecommend(), tracker(done))
+    assert any("recommendation" in (m.get("custom") or {}) for m in first)
+    events, again = await run(ActionRecommend(), tracker({**done, "conversation_state": state(events)}))
+    assert not any("recommendation" in (m.get("custom") or {}) for m in again)
+    assert [b["payload"] for m in again for b in (m.get("buttons") or [])] == ["/get_link"]
+    changed = {**done, "has_trusted_profile": False, "has_pesel": True, "conversation_state": state(events)}
+    _, third = await run(ActionRecommend(), tracker(changed))
+    assert any("recommendation" in (m.get("custom") or {}) for m in third)
