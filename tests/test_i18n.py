@@ -45,10 +45,15 @@ def rule_titles() -> Dict[str, str]:
     return {rule.id: rule.title for rule in load_rules().all_rules() if rule.title and not rule.silent}
 
 
+def rule_legal_bases() -> Dict[str, str]:
+    return {rule.id: rule.legal_basis for rule in load_rules().all_rules() if rule.legal_basis and not rule.silent}
+
+
 def expected_keys() -> Dict[str, Any]:
-    """English leaves, plus a translated title for every titled rule (rules.yml holds the English)."""
+    """English leaves, plus a translated title and legal basis for every shown rule (rules.yml holds the English)."""
     expected = leaves(i18n.catalog("en"))
     expected.update({f"rule_titles.{rid}": title for rid, title in rule_titles().items()})
+    expected.update({f"rule_legal_basis.{rid}": basis for rid, basis in rule_legal_bases().items()})
     return expected
 
 
