@@ -2,7 +2,8 @@
 words point to ("valid until" / "since" with UKR); a birth date is never either."""
 from __future__ import annotations
 
-from bot.understanding.dates import DateMention, find_dates
+from bot.understanding.dates import DateMention
+from bot.understanding.held import held_documents
 from bot.understanding.reading import Reading
 
 DATE_FIELDS = ("permit_expires", "ukr_status_since")
@@ -17,10 +18,17 @@ def _answers_asked(r: Reading, date: DateMention, near: set) -> bool:
                 and "permit_expires" not in near and len(r.tokens) > 3)
 
 
+def _held_before(r: Reading, date: DateMention) -> bool:
+    """"виза до марта", "my visa ends in March": a held document before the date in its clause."""
+    clause = r.clause_of(date.start)
+    return any(r.clause_of(m.start) == clause and m.end <= date.start for m in held_documents(r))
+
+
 def _free_date(r: Reading, date: DateMention, near: set, ukr_context: bool) -> bool:
     """A date outside a date question, put where its words point; True when it was taken."""
-    # "ends in January" is no day; "until the end of December" is
-    if date.bare and not ("permit_expires" in near and "month_end" in near):
+    # "it ends in January" is no day; "until the end of December" is, and so is the month a visa or
+    # card one holds ends in (its last day, as for "March 2027")
+    if date.bare and not ("permit_expires" in near and ("month_end" in near or _held_before(r, date))):
         return False
     if "permit_expires" in near and not ("ukr_status_since" in near and ukr_context):
         r.put("permit_expires", date.for_field("permit_expires"), f"date: {date.text}")
@@ -32,7 +40,7 @@ def _free_date(r: Reading, date: DateMention, near: set, ukr_context: bool) -> b
 
 
 def read_dates(r: Reading) -> None:
-    dates = find_dates(r.text, r.tokens, r.lang, r.today, r.v)
+    dates = r.dates
     if not dates:
         return
     cues = r.kind("date_cue")

@@ -108,9 +108,15 @@ def find_dates(text: str, tokens: List[Token], lang: str, today: datetime.date, 
         if end < len(tokens) and _YEAR.match(tokens[end].surf):
             end += 1
         words = [tokens[x].raw for x in range(start, end)]
-        value = _dateparser(" ".join(words), lang, today)
+        said = " ".join(words)
+        value = _dateparser(said, lang, today)
+        english = next((name for stem, name in vocab.month_in_english.items() if token.surf.startswith(stem)), None)
+        if value is None and english:
+            # dateparser knows "марта" but not "в марте", "у березні"
+            words[k - start] = english
+            value = _dateparser(" ".join(words), lang, today)
         if value:
-            found.append(DateMention(value, start, end, " ".join(words), day_given, bare=end - start == 1))
+            found.append(DateMention(value, start, end, said, day_given, bare=end - start == 1))
             taken.update(range(start, end))
     found.extend(_relative(tokens, today, vocab, taken))
     return sorted(found, key=lambda d: d.start)

@@ -6,12 +6,13 @@ and adds facts with `put`; the first reading of a field wins, so the order in re
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from rapidfuzz import fuzz, process
 
 from bot.understanding.countries import country_index
+from bot.understanding.dates import DateMention, find_dates
 from bot.understanding.lexicon import Match, longest_first
 from bot.understanding.text import Token, tokenize
 from bot.understanding.vocab import Vocab, vocab
@@ -79,6 +80,10 @@ class Reading:
 
     def kind(self, *names: str) -> List[Match]:
         return [m for m in self.matches if m.label[0] in names]
+
+    @cached_property
+    def dates(self) -> List[DateMention]:
+        return find_dates(self.text, self.tokens, self.lang, self.today, self.v)
 
     def span_text(self, start: int, end: int) -> str:
         if start >= end:

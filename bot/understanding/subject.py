@@ -41,13 +41,26 @@ def _negated_subject(r: Reading, m) -> bool:
     return False
 
 
+def _joining_person(r: Reading) -> Optional[str]:
+    """"my wife is in Cairo ... how can she join me?": the family member who is to come is the applicant."""
+    joining = [m for m in r.kind("purpose") if m.label[2] == "join" and not r.negated(r.clause_of(m.start), m)]
+    if not joining:
+        return None
+    named = {m.label[1] for m in r.persons if m.label[1] in _FAMILY}
+    # "my wife and children ... to join me": several people; who applies first is asked
+    return named.pop() if len(named) == 1 else None
+
+
 def read_subject(r: Reading) -> None:
     """The subject named in the message; it decides whose facts count, over the one known before.
-    "not for my wife" names nobody; while nobody is known, a family member the message opens with, with
-    their age, is the subject."""
+    "not for my wife" names nobody; a family member who is to join the typer is the subject; while
+    nobody is known, a family member the message opens with, with their age, is the subject."""
     subjects = [m for m in longest_first(r.kind("subject")) if m.label[1] != "ignore" and not _negated_subject(r, m)]
+    joining = _joining_person(r)
     if subjects:
         r.subject = subjects[0].label[1]
+    elif joining:
+        r.subject = joining
     elif not r.known.get("subject"):
         opening = _opening_person(r)
         if opening and any(True for _ in _age_candidates(r)):

@@ -46,6 +46,7 @@ class Vocab:
     keep_surface: FrozenSet[str] = frozenset()
     age_gap: FrozenSet[str] = frozenset()
     interjections: FrozenSet[str] = frozenset()
+    month_in_english: Dict[str, str] = field(default_factory=dict)
 
 
 def _add_content(lex: Lexicon, data: dict) -> None:
@@ -75,7 +76,7 @@ def _add_function(lex: Lexicon, data: dict) -> None:
     for section, label in (("affirm", "affirm"), ("negate", "negate"), ("question_words", "question"),
                            ("possession", "possession"), ("aim", "aim"), ("locative", "locative"),
                            ("staying", "staying"), ("correction", "correction"), ("role_self", "role_self"),
-                           ("possessives", "possessive")):
+                           ("possessives", "possessive"), ("holding", "holding")):
         lex.add(data.get(section), (label,))
     for value, phrases in (data.get("person") or {}).items():
         lex.add(phrases, ("person", value))
@@ -95,6 +96,7 @@ def vocab(lang: str) -> Vocab:
     for code in LANGUAGES:
         _add_content(lex, raw(code))
     breaks, months, numbers, keep, gap, interjections = set(), set(), {}, set(), set(), set()
+    month_in_english: Dict[str, str] = {}
     age_units, units = Lexicon(), Lexicon()
     for code in FUNCTION_FROM[lang]:
         data = raw(code)
@@ -112,6 +114,7 @@ def vocab(lang: str) -> Vocab:
         gap.update(fold(w) for w in data.get("age_gap") or ())
         keep.update(fold(w) for w in data.get("no_lemma") or ())
         interjections.update(fold(w) for w in data.get("interjections") or ())
+        month_in_english.update({fold(str(k)): v for k, v in (data.get("month_in_english") or {}).items()})
     fuzzy = sorted(w for w in lex.words if len(w) >= 5 and w.isalpha())
     return Vocab(lex, frozenset(breaks), frozenset(months), units, numbers, age_units, fuzzy, frozenset(keep),
-                 frozenset(gap), frozenset(interjections))
+                 frozenset(gap), frozenset(interjections), month_in_english)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import List
 
 from bot.understanding.countries import find_countries
+from bot.understanding.held import is_held
 from bot.understanding.lexicon import Match, longest_first
 from bot.understanding.reading import Reading
 
@@ -19,7 +20,9 @@ BARE_FILLER = {"a", "an", "the", "i", "im", "it", "its", "is", "for", "ok", "oka
                "это", "це", "to", "jest", "pan", "pani", "sir", "madam", "mam", "у", "меня", "мене", "в", "z", "з"}
 #: "Residence card" names the whole family of cards; one of these beside it is what is meant.
 SPECIFIC_CARDS = {"cukr", "eu_family_residence_card", "uk_withdrawal_agreement_card"}
-_RANK = {"aim": 0, "name": 0, "stay": 1, "word": 2}
+#: "join": someone coming to the typer ("how can she join me?"), weaker than a purpose said beside it
+#: ("can she come to study?")
+_RANK = {"aim": 0, "name": 0, "stay": 1, "join": 1, "word": 2}
 
 
 class _Aims:
@@ -66,18 +69,31 @@ class _Aims:
         who = r.about(m.start)
         if who == "nobody" or (who not in (None, "self") and not r.compatible(m.start) and not family):
             return True
+        if self._typers_own(m):
+            return True
         # "Turkish citizenship" is the person's citizenship, not a wish to become Polish
         if m.label[1] == "citizenship" and any(r.clause_of(c.start) == clause
                                                or (m.length == 1 and abs(c.start - m.end) <= 1)
                                                for c in self.countries):
             return True
+        # "виза до марта", "on a karta pobytu": a document one holds is a status, not the wish
+        if section == "procedure" and is_held(r, m):
+            return True
         # "zmieniłem pracodawcę" is a change of permit, not a purpose "work"
         return m.label[2] == "word" and any(p.start <= m.start and m.end <= p.end for p in self.taken)
 
+    def _typers_own(self, m: Match) -> bool:
+        """"my wife is in Cairo ... I work here on a karta pobytu": while the application is someone
+        else's, what the typer says of themselves, with no wish in the clause, is their own situation."""
+        r = self.r
+        if not r.applicant_other or m.label[1].startswith("family") or r.about(m.start) != "self":
+            return False
+        return not r.in_clause(self.aims, r.clause_of(m.start))
+
     def accepted(self, m: Match, rest: list) -> bool:
         level = m.label[2]
-        # renewing or staying on is a wish by itself ("can I stay longer?")
-        if level in ("aim", "stay") or self.about_aim:
+        # renewing or staying on is a wish by itself ("can I stay longer?"), so is someone's coming
+        if level in ("aim", "stay", "join") or self.about_aim:
             return True
         if level in ("name", "stay"):
             return bool(self.aims) or self.r.clause_of(m.start) in self.purpose_aim_clauses or len(rest) <= 1
@@ -101,6 +117,10 @@ def _phrases(r: Reading, section: str) -> List[Match]:
     return [m for m in longest_first(strong + stay) if m.label[1] != "ignore"]
 
 
+#: the procedure for someone coming to live with a foreigner in Poland (facts 3.1, R-CH-9)
+JOINING_PROCEDURE = "temporary_residence"
+
+
 def read_wants(r: Reading) -> None:
     aims = _Aims(r)
     for section in ("procedure", "purpose"):
@@ -112,3 +132,7 @@ def read_wants(r: Reading) -> None:
         best = aims.best(accepted)
         aims.taken.append(best)
         r.put(section, best.label[1], f"phrase: {r.span_text(best.start, best.end)}")
+    joining = [m for m in aims.taken if m.label[0] == "purpose" and m.label[2] == "join"]
+    if joining and "procedure" not in r.facts:
+        # family reunification is a temporary residence purpose; read from the aim, so confirmed first
+        r.facts["procedure"] = (JOINING_PROCEDURE, f"phrase: {r.span_text(joining[0].start, joining[0].end)}", True)
