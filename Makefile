@@ -17,7 +17,7 @@ ifeq ($(PYTHON310),)
 PYTHON310 := $(shell p=$$(pyenv prefix 3.10 2>/dev/null | head -n1); [ -x "$$p/bin/python3.10" ] && echo "$$p/bin/python3.10")
 endif
 
-.PHONY: help install train run test bench validate clean eval walk
+.PHONY: help install train run test bench validate clean eval walk lint
 
 help:
 	@echo "make run    - install, train if needed, start Rasa ($${RASA_PORT:-5005}), actions ($${ACTIONS_PORT:-5055}), web ($${WEB_PORT:-8080})"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench  - load benchmark, writes bench/results.json"
 	@echo "make eval   - NLU and understanding figures per language, writes eval/results.json"
 	@echo "make walk   - the every-path walker over all paths (make test walks a fixed-seed sample)"
+	@echo "make lint   - ruff (pyflakes + pycodestyle), also run by make test"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -66,7 +67,10 @@ validate: install
 run: $(MODEL) node_modules/.installed
 	$(PY) -m tools.stack
 
-test: $(MODEL) node_modules/.installed $(CHROMIUM)
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: $(MODEL) node_modules/.installed $(CHROMIUM) lint
 	$(PY) -m pytest -p no:cacheprovider
 
 bench: $(MODEL)

@@ -15,7 +15,7 @@ tests/test_actions.py checks.
 """
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType

@@ -45,7 +45,8 @@ class ActionGoBack(Action):
             field = chosen
         elif not tracker.active_loop.get("name") and _answered(tracker):
             dispatcher.utter_message(text=context.say("conversation.change_which", lang), buttons=[
-                {"title": context.say("conversation.change_button", lang, field=context.say(f"conversation.labels.{f}", lang),
+                {"title": context.say("conversation.change_button", lang,
+                                      field=context.say(f"conversation.labels.{f}", lang),
                                       value=context.display(f, tracker.get_slot(f), lang)),
                  "payload": '/change_answer{"change": "%s"}' % f} for f in _answered(tracker)])
             return events

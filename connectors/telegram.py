@@ -147,7 +147,8 @@ class TelegramInput(RasaTelegramInput):
                 return response.json({"ok": False, "reason": "body must be a Telegram Update"}, status=400)
             update = Update(**request.json)
             if update.callback_query:
-                msg, text, person = update.callback_query.message, update.callback_query.data, update.callback_query.from_user
+                query = update.callback_query
+                msg, text, person = query.message, query.data, query.from_user
                 try:
                     await out.answer_callback_query(update.callback_query.id)
                 except TelegramAPIError:

@@ -21,8 +21,8 @@ AXE_REPORT = ROOT / "results" / "axe.json"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 #: the answer for the field a question's buttons collect; a value without a button is typed
-ANSWERS = {"applicant": "self", "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
-           "permit_expires": "31.12.2026", "minor": False, "has_pesel": True, "has_trusted_profile": True,
+ANSWERS = {"applicant": "self", "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work",
+           "in_poland": True, "permit_expires": "31.12.2026", "minor": False, "has_pesel": True, "has_trusted_profile": True,
            "has_qualified_signature": False, "ukr_status": False}
 TURN_MS = 90_000  # Rasa on two busy cores
 
@@ -149,7 +149,7 @@ def test_the_widget_to_a_recommendation_the_qr_code_and_the_link_page(stack, bro
     expect(page.locator("h1")).to_have_text(t("link_page.title"))
     body = page.locator("main").inner_text()
     assert "31" in body and "2026" in body and "Annex 1" in body
-    expect(page.locator(f"img[src$='.svg']")).to_be_visible()
+    expect(page.locator("img[src$='.svg']")).to_be_visible()
     page.screenshot(path=str(SHOTS / "04-link-page-phone.png"), full_page=True)
     check_accessibility(page, "/l/<token>", axe_results)
     with page.expect_download() as download:

@@ -24,8 +24,8 @@ TG_BOT = "mos_test_bot"
 FB_SECRET = "fb-app-secret"
 FB_VERIFY = "fb-verify-token"
 #: the answers given, by the field a question's buttons collect; a value without a button is typed
-ANSWERS = {"applicant": "self", "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
-           "permit_expires": "31.12.2026", "minor": False, "has_pesel": True, "has_trusted_profile": True,
+ANSWERS = {"applicant": "self", "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work",
+           "in_poland": True, "permit_expires": "31.12.2026", "minor": False, "has_pesel": True, "has_trusted_profile": True,
            "has_qualified_signature": False, "ukr_status": False}
 update_ids = itertools.count(1000)
 
@@ -196,7 +196,8 @@ def test_telegram_refuses_a_wrong_secret_or_a_revoked_token(stack, telegram):
     assert telegram.take() == []  # nobody was answered, not even asked about
     telegram.revoked = True  # Telegram no longer accepts the bot token
     try:
-        status, answer = post(url, tg_update(text="hello", chat=7003), {"X-Telegram-Bot-Api-Secret-Token": secret_for(TG_TOKEN)})
+        secret = {"X-Telegram-Bot-Api-Secret-Token": secret_for(TG_TOKEN)}
+        status, answer = post(url, tg_update(text="hello", chat=7003), secret)
         assert status == 403 and "token" in answer
         assert telegram.take() == []
     finally:

@@ -251,7 +251,7 @@ def test_a_widget_repeating_its_page_language_does_not_undo_a_switch(stack):
     seen = len(chat.texts)
     chat.say("czy możemy po polsku?")
     assert chat.texts[seen] == i18n.t("chat.change_language", "pl")
-    answer = chat.say("/start_application")
+    chat.say("/start_application")
     chat.say("tak")
     assert chat.slots()["language"] == "pl"
     assert_written_in(chat, "pl", since=seen)

@@ -21,8 +21,9 @@ def test_the_curve_counts_a_fallback_as_wrong_in_scope_and_caught_out_of_scope()
 
 def test_the_threshold_handles_most_messages_right_within_two_points():
     # 200 in-scope and 20 out-of-scope messages
-    row = lambda t, acc, rec: {"threshold": t, "in_scope_accuracy": acc, "out_of_scope_recall": rec,
-                               "handled_right": round(200 * acc + 20 * rec)}
+    def row(t, acc, rec):
+        return {"threshold": t, "in_scope_accuracy": acc, "out_of_scope_recall": rec,
+                "handled_right": round(200 * acc + 20 * rec)}
     curve = [row(0.0, 0.995, 0.9), row(0.3, 0.995, 0.95), row(0.35, 0.995, 0.95), row(0.65, 0.98, 1.0),
              row(0.8, 0.95, 1.0)]
     chosen = choose_threshold(curve)

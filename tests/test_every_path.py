@@ -45,7 +45,8 @@ def test_every_path_holds(assistant, today, capsys):
     for number, path in enumerate(paths):
         walk = Walk(assistant, path, f"walk-{number}", today)
         failures += walk.run()
+        turns += walk.turns
         per_language[path.language] = per_language.get(path.language, 0) + 1
     with capsys.disabled():
-        print(f"\nwalked {len(paths)} of {total} paths {per_language} in {time.time() - started:.0f} s")
+        print(f"\nwalked {len(paths)} of {total} paths {per_language}, {turns} turns, in {time.time() - started:.0f} s")
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:60])

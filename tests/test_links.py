@@ -175,8 +175,8 @@ def test_a_channel_is_on_only_when_all_its_variables_are_set(tmp_path):
            "FB_VERIFY": "v", "FB_SECRET": "s3cr3t", "FB_PAGE_ACCESS_TOKEN": "page-token"}
     written = credentials.write(env, tmp_path / "credentials.yml")
     text = written.read_text()
-    assert set(yaml.safe_load(text)) == {"connectors.rest.RestInput", "connectors.socketio.SocketIOInput", "connectors.telegram.TelegramInput",
-                                         "connectors.messenger.MessengerInput"}
+    assert set(yaml.safe_load(text)) == {"connectors.rest.RestInput", "connectors.socketio.SocketIOInput",
+                                         "connectors.telegram.TelegramInput", "connectors.messenger.MessengerInput"}
     # the file keeps ${VARIABLE} references: secrets are never written to disk
     assert "secret-token" not in text and "s3cr3t" not in text and "${FB_SECRET}" in text
     assert yaml.safe_load(text)["connectors.socketio.SocketIOInput"]["metadata_key"] == "customData"

@@ -128,7 +128,8 @@ async def test_rules_lists_every_rule_with_its_basis_and_status(client):
 
 
 def hidden_answers(body: str) -> dict:
-    return {m.group(1): m.group(2) for m in re.finditer(r'<input type="hidden" name="(a\.[a-z0-9_]+)" value="([^"]*)"', body)}
+    hidden = r'<input type="hidden" name="(a\.[a-z0-9_]+)" value="([^"]*)"'
+    return {m.group(1): m.group(2) for m in re.finditer(hidden, body)}
 
 
 async def test_staff_script_follows_missing_shows_parts_early_and_makes_the_link(client, today):

@@ -1,7 +1,5 @@
 """One action-server call per form turn: the validation asks the next question itself."""
-import asyncio
 
-import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 

@@ -1,5 +1,4 @@
 """The JSON API and health check of the web service (contract sections 1 and 2)."""
-import json
 
 import pytest
 from aiohttp import web

@@ -334,7 +334,7 @@ def cross_validate(config: Path = CONFIG) -> Dict[str, Any]:
             tested = [examples[i] for i in test]
             rankings = shipped_predictions([m.get("text") for _, m in tested], model)
             for lang in LANGUAGES:
-                pairs = [(m.get("intent"), predicted(r)) for (l, m), r in zip(tested, rankings) if l == lang]
+                pairs = [(m.get("intent"), predicted(r)) for (language, m), r in zip(tested, rankings) if language == lang]
                 fold = intent_scores([g for g, _ in pairs], [p for _, p in pairs])
                 scores[lang]["accuracy"].append(fold["accuracy"])
                 scores[lang]["macro_f1"].append(fold["macro_f1"])
@@ -461,7 +461,7 @@ def evaluate(shipped_only: bool = False, model: Path = MODEL, cv: bool = True,
     for name, rankings in systems.items():
         curve = fallback_curve(gold_all, rankings, ambiguity)
         results.setdefault("fallback", {})[name] = {"curve": curve, "chosen": choose_threshold(curve)}
-    mean_f1 = {name: round(sum(results["languages"][l][name]["no_fallback"]["macro_f1"] for l in LANGUAGES)
+    mean_f1 = {name: round(sum(results["languages"][lang][name]["no_fallback"]["macro_f1"] for lang in LANGUAGES)
                            / len(LANGUAGES), 4) for name in systems}
     results["mean_macro_f1"] = mean_f1
     results["better"] = max(mean_f1, key=mean_f1.get)
@@ -486,7 +486,8 @@ def _summary(results: Dict[str, Any]) -> str:
             if name == "shipped" and "understanding" in entry:
                 u = entry["understanding"]
                 understanding = (f"{u.get('precision')}/{u.get('recall')}" if "error" not in u else u["error"][:60])
-            lines.append(f"{lang:5}{name:10}{raw['accuracy']:>8.3f}{raw['macro_f1']:>9.3f}{fb['accuracy']:>8.3f}   {understanding}")
+            figures = f"{raw['accuracy']:>8.3f}{raw['macro_f1']:>9.3f}{fb['accuracy']:>8.3f}"
+            lines.append(f"{lang:5}{name:10}{figures}   {understanding}")
     for lang, entry in results.get("independent", {}).items():
         raw = entry["shipped"]["no_fallback"]
         lines.append(f"independent {lang}: n={raw['n']} accuracy {raw['accuracy']:.3f} macro F1 {raw['macro_f1']:.3f}")
@@ -500,9 +501,10 @@ def _summary(results: Dict[str, Any]) -> str:
     if "shipped_parse_latency" in results.get("timing", {}):
         lines.append(f"parse latency: {results['timing']['shipped_parse_latency']}")
     for name, c in results.get("classifier_comparison", {}).get("candidates", {}).items():
-        accs = " ".join(f"{l} {e['accuracy']:.3f}" for l, e in c["languages"].items())
+        accs = " ".join(f"{lang} {e['accuracy']:.3f}" for lang, e in c["languages"].items())
+        threshold = c["fallback_threshold"].get("threshold")
         lines.append(f"candidate {name:22} {accs}  train {c['train_wall_seconds']}s wall "
-                     f"{c['train_cpu_seconds']}s cpu  parse {c['parse_latency']}  fallback {c['fallback_threshold'].get('threshold')}")
+                     f"{c['train_cpu_seconds']}s cpu  parse {c['parse_latency']}  fallback {threshold}")
     if "configured_fallback_threshold" in results:
         lines.append(f"configured FallbackClassifier threshold: {results['configured_fallback_threshold']}")
     return "\n".join(lines)

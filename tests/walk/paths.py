@@ -18,7 +18,7 @@ import yaml
 from babel.dates import format_date
 
 from bot import i18n
-from bot.questions import BOOL_FIELDS, DATE_FIELDS, buttons, facts_payload, goals, payload
+from bot.questions import DATE_FIELDS, buttons, facts_payload, goals, payload
 from bot.routing import QUESTION_ORDER, Situation, recommend
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -52,6 +52,7 @@ class Walk:
         self.failures: List[str] = []
         self.asks: Dict[str, int] = {}
         self.outcome = False
+        self.turns = 0
 
     def fail(self, step: Step, what: str) -> None:
         self.failures.append(f"{self.path.name} at {step.kind} {step.text[:40]!r}: {what}")
@@ -66,6 +67,7 @@ class Walk:
         errors_before = len(self.assistant.errors)
         before = self.assistant.slots(self.sender)
         answer = self.assistant.say(self.sender, step.text, self.language if step.kind == "prefix" else None)
+        self.turns += 1
         after = self.assistant.slots(self.sender)
         if len(self.assistant.errors) > errors_before:
             self.fail(step, "action exception: " + self.assistant.errors[-1].splitlines()[-1])
