@@ -114,7 +114,7 @@ def fitting_topic(intent: Optional[str], tracker: Tracker, understood: Any) -> O
     cukr_at_stake = facts.get("ukr_status") is True or facts.get("procedure") == "cukr"
     other_citizens = facts.get("citizenship") not in (None, "UA") and not cukr_at_stake
     worker = bool(understood and understood.role == "employee")
-    return "ask_employer" if other_citizens or worker else intent
+    return "ask_employer" if other_citizens or (worker and not cukr_at_stake) else intent
 
 
 def _typed_understanding(tracker: Tracker, lang: str) -> Any:
