@@ -88,7 +88,7 @@ def new_state(saved: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     return {"asked": dict(saved.get("asked") or {}), "pending": dict(saved.get("pending") or {}),
             "unsure": list(saved.get("unsure") or []), "unknown": list(saved.get("unknown") or []),
             "back_from": dict(saved.get("back_from") or {}), "which": bool(saved.get("which")),
-            "shown": saved.get("shown")}
+            "shown": saved.get("shown"), "kept": saved.get("kept"), "read_latest": bool(saved.get("read_latest"))}
 
 
 def open_questions(tracker: Tracker, rec: Any) -> List[str]:

@@ -26,7 +26,7 @@ from actions.context import APPLICANT, CONFIRM, STATE, SUBJECTS
 from actions.parsing import contains, normal, parse, parse_bool, typed_goal, year_only
 from actions.replies import REPLIES, reply_text
 from bot import i18n
-from bot.questions import BOOL_FIELDS, decides_alike
+from bot.questions import BOOL_FIELDS, DATE_FIELDS, decides_alike
 from bot.routing import SITUATION_FIELDS, Situation, recommend
 from bot.understanding import understand
 
@@ -133,7 +133,9 @@ class ValidateSituationForm(FormValidationAction):
         reply = _Reply(dispatcher, lang)
         slots = self._current(tracker)
 
-        if _returning_from_interruption(tracker):
+        handed_on = bool(state.get("read_latest"))
+        state["read_latest"] = False
+        if _returning_from_interruption(tracker) and not handed_on:
             # A side answer, "back" or "restart" came first: ask again where we were, not counted.
             if requested in (CONFIRM, APPLICANT) or (requested in SITUATION_FIELDS and slots.get(requested) is None):
                 return events + [SlotSet("requested_slot", requested)]
@@ -158,9 +160,14 @@ class ValidateSituationForm(FormValidationAction):
                 out.append(SlotSet(name, slots[name]))
 
         asking = requested if requested in SITUATION_FIELDS else None
+        if requested == CONFIRM:
+            # "no, since 10.03.2022": a bare date in the answer to "Right?" is the one date waiting there
+            waiting_dates = [f for f in state["pending"] if f in DATE_FIELDS]
+            asking = waiting_dates[0] if len(waiting_dates) == 1 else None
         if not payload and requested in (None, APPLICANT):
             # A first message, or typing past "who is it for?", answers the question that comes next
             asking = self._situation_question(state, slots, today)
+        kept, state["kept"] = state.get("kept"), None  # a "kept" reply holds for the next message only
         if payload:
             given = {f: v for f, v in just_set.items() if f in SITUATION_FIELDS}
             to_confirm: set = set()
@@ -175,6 +182,10 @@ class ValidateSituationForm(FormValidationAction):
             # Inferred facts, and facts about another question than the one asked, are confirmed first.
             to_confirm = {f for f, fact in understood.facts.items()
                           if getattr(fact, "inferred", False) or (requested and f != asking)}
+            if requested in (None, APPLICANT) and len(given) > 1:
+                # a first message telling several things: what they apply for is in the "Right?" line too,
+                # so a misread procedure is seen before it decides everything
+                to_confirm |= set(given)
             subject = subject_of(understood.subject, text, lang) or (
                 chosen_subject(text, lang) if requested == APPLICANT else None)
             dont_know, asks_why = bool(understood.dont_know), bool(understood.asks_why)
@@ -185,6 +196,11 @@ class ValidateSituationForm(FormValidationAction):
                 given, to_confirm = {f: v for f, v in goal.items() if f in SITUATION_FIELDS}, set()
             if requested == APPLICANT and not subject and given:
                 subject = "self"  # "China" at "who is it for?": they are telling about themselves
+            if kept and kept not in given and says_changed(text, lang):
+                value = self._typed_answer(kept, text, lang, intent, tracker)
+                if value is not None:
+                    given[kept] = value  # the change the "kept" reply asked them to type
+                    corrects = True
             if asking and not given and not dont_know and not asks_why:
                 # only for a message that says nothing else: "yes, I have a PESEL" does not answer
                 # "do you have a Trusted Profile?"
@@ -240,6 +256,7 @@ class ValidateSituationForm(FormValidationAction):
                     changes[field] = value
                     self._say_changed(reply, field, old, value)
                 else:
+                    state["kept"] = field
                     reply.say("conversation.kept", field=self._label(field, reply.lang),
                               old=context.display(field, old, reply.lang), new=context.display(field, value, reply.lang))
 

@@ -97,10 +97,16 @@ class ActionReply(Action):
             events = events + [SlotSet("procedure", topic)]
             buttons = _start_button(lang)
         intent = fitting_topic(intent, tracker, understood)
+        hand_on = not tracker.active_loop and intent in REPLIES and _tells_a_situation(understood)
         applicant = tracker.get_slot("applicant") or (
             "employee" if understood and understood.role == "employer" else None)
         signer = recommend(context.situation(tracker), context.today()).signer if intent in SIGNING else None
-        dispatcher.utter_message(text=reply_text(intent, lang, applicant, signer), buttons=buttons)
+        dispatcher.utter_message(text=reply_text(intent, lang, applicant, signer), buttons=[] if hand_on else buttons)
+        if hand_on:
+            # "how do I apply, I'm from Georgia and in Warsaw?": answered, and the questions take its facts
+            state = context.state(tracker)
+            state["read_latest"] = True
+            return events + [SlotSet(context.STATE, state), FollowupAction("situation_form")]
         return events
 
 
@@ -115,6 +121,14 @@ def fitting_topic(intent: Optional[str], tracker: Tracker, understood: Any) -> O
     other_citizens = facts.get("citizenship") not in (None, "UA") and not cukr_at_stake
     worker = bool(understood and understood.role == "employee")
     return "ask_employer" if other_citizens or (worker and not cukr_at_stake) else intent
+
+
+def _tells_a_situation(understood: Any) -> bool:
+    """More than a topic word: a fact about the person (a country, a date, where they are) or whose case it is."""
+    if not understood:
+        return False
+    personal = set(understood.facts) - {"procedure", "purpose"}
+    return bool(personal) or understood.subject not in (None, "self") or len(understood.facts) > 1
 
 
 def _typed_understanding(tracker: Tracker, lang: str) -> Any:

@@ -151,10 +151,11 @@ async def test_facts_in_the_first_message_are_confirmed_before_they_decide():
     events, _ = await run(ValidateSituationForm(), tracker({}, FIRST))
     slots = slot_events(events)
     assert slots["requested_slot"] == "confirm_facts"
-    # the aim answers the first question; what else was read waits for "right?"
-    assert slots["procedure"] == "temporary_residence"
+    # what they apply for waits for "right?" too (issue 15 trial: a misread procedure was never shown)
+    assert "procedure" not in slots
     pending = state(events)["pending"]
-    assert {"purpose": "work", "citizenship": "GE", "in_poland": True}.items() <= pending.items()
+    assert {"procedure": "temporary_residence", "purpose": "work", "citizenship": "GE",
+            "in_poland": True}.items() <= pending.items()
     assert not set(pending) & set(slots)  # nothing else decided yet
     waiting = {"conversation_state": {"pending": {"citizenship": "VN", "in_poland": True, "purpose": "studies"}}}
     _, messages = await run(AskConfirmFacts(), tracker(waiting))
@@ -649,3 +650,37 @@ async def test_the_same_outcome_is_not_repeated_in_full():
     changed = {**done, "has_trusted_profile": False, "has_pesel": True, "conversation_state": state(events)}
     _, third = await run(ActionRecommend(), tracker(changed))
     assert any("recommendation" in (m.get("custom") or {}) for m in third)
+
+
+async def test_a_bare_date_in_the_answer_to_right_corrects_the_date_waiting_there():
+    # trial: "ні, з 10.03.2022" to "So: UKR status since 1 March 2022. Right?" dropped every fact
+    waiting = {**ME, "language": "uk", "conversation_state": {
+        "pending": {"ukr_status": True, "ukr_status_since": "2022-03-01"}, "asked": {"confirm_facts": 1}}}
+    for text in ("ні, з 10.03.2022", "10.03.2022"):
+        t = tracker(waiting, text, "deny", requested="confirm_facts", metadata={"language": "uk"})
+        events, _ = await run(ValidateSituationForm(), t)
+        slots = slot_events(events)
+        assert (slots["ukr_status"], slots["ukr_status_since"]) == (True, "2022-03-10"), text
+
+
+async def test_actually_yes_after_a_kept_answer_changes_it():
+    # trial: the bot said "I keep: UKR status (No); write e.g. 'actually Yes'" and then did not read it
+    before = {**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": False, "language": "uk",
+              "conversation_state": {"kept": "ukr_status", "asked": {"purpose": 1}}}
+    t = tracker(before, "насправді так", "affirm", requested="purpose", metadata={"language": "uk"})
+    events, _ = await run(ValidateSituationForm(), t)
+    assert slot_events(events)["ukr_status"] is True
+
+
+async def test_a_side_question_with_facts_outside_the_form_is_answered_and_its_facts_kept():
+    # trial: the first message's facts were thrown away when it also asked something
+    text = "I'm from Georgia and I live in Warsaw, how much does it cost?"
+    events, messages = await run(ActionReply(), tracker({}, text, "ask_fees"))
+    assert "440" in messages[0]["text"]
+    assert any(e.get("event") == "followup" and e.get("name") == "situation_form" for e in events)
+    handed = state(events)
+    assert handed["read_latest"]
+    t = tracker({"conversation_state": handed}, text, "ask_fees",
+                after_user=[{"event": "action", "name": "action_reply"}, {"event": "bot", "text": "440 PLN"}])
+    events, _ = await run(ValidateSituationForm(), t)
+    assert {"citizenship": "GE", "in_poland": True}.items() <= state(events)["pending"].items()
