@@ -2,6 +2,8 @@
 words point to ("valid until" / "since" with UKR); a birth date is never either."""
 from __future__ import annotations
 
+from typing import Optional, Tuple
+
 from bot.understanding.dates import DateMention
 from bot.understanding.held import held_documents
 from bot.understanding.reading import Reading
@@ -24,19 +26,33 @@ def _held_before(r: Reading, date: DateMention) -> bool:
     return any(r.clause_of(m.start) == clause and m.end <= date.start for m in held_documents(r))
 
 
-def _free_date(r: Reading, date: DateMention, near: set, ukr_context: bool) -> bool:
-    """A date outside a date question, put where its words point; True when it was taken."""
+def _free_field(r: Reading, date: DateMention, near: set, ukr_context: bool) -> Optional[str]:
+    """The field a date outside a date question goes to, by its words; None when it goes nowhere."""
     # "it ends in January" is no day; "until the end of December" is, and so is the month a visa or
     # card one holds ends in (its last day, as for "March 2027")
     if date.bare and not ("permit_expires" in near and ("month_end" in near or _held_before(r, date))):
-        return False
+        return None
     if "permit_expires" in near and not ("ukr_status_since" in near and ukr_context):
-        r.put("permit_expires", date.for_field("permit_expires"), f"date: {date.text}")
-        return True
+        return "permit_expires"
     if ukr_context and ("ukr_status_since" in near or date.for_field("ukr_status_since") <= r.today):
-        r.put("ukr_status_since", date.for_field("ukr_status_since"), f"date: {date.text}")
-        return True
-    return False
+        return "ukr_status_since"
+    return None
+
+
+def _refines(exact: DateMention, month: DateMention) -> bool:
+    return exact.day_given and not month.day_given and not month.bare \
+        and (exact.value.year, exact.value.month) == (month.value.year, month.value.month)
+
+
+def _field_of(r: Reading, date: DateMention, cues: list, ukr_context: bool) -> Optional[str]:
+    clause = r.clause_of(date.start)
+    in_clause = {m.label[1] for m in cues if r.clause_of(m.start) == clause}
+    near = {m.label[1] for m in cues if r.clause_of(m.start) == clause and m.start < date.start}
+    if "birth" in in_clause:
+        return None
+    if r.asking in DATE_FIELDS:
+        return r.asking if _answers_asked(r, date, near) else None
+    return _free_field(r, date, near, ukr_context)
 
 
 def read_dates(r: Reading) -> None:
@@ -46,16 +62,15 @@ def read_dates(r: Reading) -> None:
     cues = r.kind("date_cue")
     ukr_context = r.asking in ("ukr_status", "ukr_status_since") or bool(r.kind("ukr_status")) \
         or r.known.get("ukr_status") is True
+    chosen: Optional[Tuple[str, DateMention]] = None
     for date in dates:
-        clause = r.clause_of(date.start)
-        in_clause = {m.label[1] for m in cues if r.clause_of(m.start) == clause}
-        near = {m.label[1] for m in cues if r.clause_of(m.start) == clause and m.start < date.start}
-        if "birth" in in_clause:
+        field = _field_of(r, date, cues, ukr_context)
+        if field is None:
             continue
-        if r.asking in DATE_FIELDS:
-            if not _answers_asked(r, date, near):
-                continue
-            r.put(r.asking, date.for_field(r.asking), f"date: {date.text}")
-            return
-        if _free_date(r, date, near, ukr_context):
-            return
+        # the first date read wins, except that an exact day in that month beats the month said for the
+        # same field ("з березня 2022 ... UKR з 10.03.2022"); "for a month" later is another matter
+        if chosen is None or (chosen[0] == field and _refines(date, chosen[1])):
+            chosen = (field, date)
+    if chosen:
+        field, date = chosen
+        r.put(field, date.for_field(field), f"date: {date.text}")

@@ -63,13 +63,16 @@ class Reading:
         self.matches = self.v.lexicon.find(self.tokens)
         self.language_request: Optional[str] = None
         self.facts: Dict[str, Tuple[Any, str, bool]] = {}
-        talk = longest_first(self.kind("negate", "affirm", "dont_know", "asks_why", "question"))
+        talk = longest_first(self.kind("negate", "not_negation", "affirm", "dont_know", "asks_why", "question"))
         self.negations = [m for m in talk if m.label[0] == "negate"]
         self.affirms = [m for m in talk if m.label[0] == "affirm"]
         self.dont_know = [m for m in talk if m.label[0] == "dont_know"]
         self.asks_why = any(m.label[0] == "asks_why" for m in talk)
         self.questions = [m for m in talk if m.label[0] == "question"]
-        self.persons = self.kind("person")
+        together = [m for m in self.kind("person") if m.label[2:] == ("together",)]
+        # "I live with her": the her inside is not whose situation it is
+        self.persons = [m for m in self.kind("person")
+                        if not any(t != m and t.start <= m.start and m.end <= t.end for t in together)]
         # "no he is an adult": the "no" answers; what follows is said as it stands
         self.interjections = [n for n in self.negations if self._interjection(n)]
         self.correction = bool(self.kind("correction"))

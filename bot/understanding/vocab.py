@@ -23,7 +23,7 @@ _DIR = Path(__file__).parent / "vocab"
 #: sections whose phrases mean the same whatever the message's language
 CONTENT = ("procedure", "purpose", "subject", "in_poland", "minor", "ukr_status", "ukr_status_on_2025_06_04", "pesel",
            "trusted_profile", "qualified_signature", "dont_know", "asks_why", "language_request", "poland_places",
-           "foreign_places", "role")
+           "foreign_places", "role", "polish_sponsor")
 #: which files' function words a message in each language uses
 FUNCTION_FROM = {"en": ("en",), "pl": ("pl",), "uk": ("uk", "ru"), "ru": ("ru", "uk")}
 
@@ -70,6 +70,7 @@ def _add_content(lex: Lexicon, data: dict) -> None:
         lex.add(phrases, ("lang_marker",) if code == "markers" else ("lang", code))
     lex.add(data.get("poland_places"), ("place", "pl"))
     lex.add(data.get("foreign_places"), ("place", "foreign"))
+    lex.add(data.get("polish_sponsor"), ("polish_sponsor",))
 
 
 def _add_function(lex: Lexicon, data: dict) -> None:
@@ -78,6 +79,10 @@ def _add_function(lex: Lexicon, data: dict) -> None:
                            ("staying", "staying"), ("correction", "correction"), ("role_self", "role_self"),
                            ("possessives", "possessive"), ("holding", "holding")):
         lex.add(data.get(section), (label,))
+    # "without a break", "без перерви": a negation word that says no "no" ("ignore" cancels it)
+    lex.add(data.get("not_negation"), ("not_negation", "ignore"))
+    lex.add(data.get("alternatives"), ("alternative",))
+    lex.add(data.get("together"), ("person", "self", "together"))
     for value, phrases in (data.get("person") or {}).items():
         lex.add(phrases, ("person", value))
     for fact, phrases in (data.get("date_cues") or {}).items():

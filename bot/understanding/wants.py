@@ -121,17 +121,57 @@ def _phrases(r: Reading, section: str) -> List[Match]:
 JOINING_PROCEDURE = "temporary_residence"
 
 
+#: a family purpose that names the citizen joined is what "join my husband" means when both are said
+#: ("my husband is Polish, I want to join him"), and so is the typer saying they are Polish
+_CITIZEN_FAMILY = ("family_of_polish_citizen", "family_of_eu_citizen", "family_of_uk_citizen")
+SPONSOR_POLISH = "family_of_polish_citizen"
+
+
+def _most_specific(accepted: List[Match]) -> List[Match]:
+    if any(m.label[1] in _CITIZEN_FAMILY for m in accepted):
+        return [m for m in accepted if m.label[1] != "family_reunification"] or accepted
+    return accepted
+
+
+def _polish_sponsor(r: Reading) -> None:
+    """"jestem Polakiem, chcę sprowadzić żonę": a Polish typer's family joins a Polish citizen."""
+    purpose = r.facts.get("purpose")
+    if not purpose or purpose[0] != "family_reunification":
+        return
+    for m in r.kind("polish_sponsor"):
+        if not r.negated(r.clause_of(m.start), m):
+            r.facts["purpose"] = (SPONSOR_POLISH, f"phrase: {r.span_text(m.start, m.end)}", purpose[2])
+            return
+
+
+def _alternatives(r: Reading, candidates: List[Match]) -> bool:
+    """"a visa, a work permit or a residence card?": two procedures joined by "or" in one sentence are
+    the choice the person is unsure of, not what they want."""
+    joins = r.kind("alternative")
+    for a in candidates:
+        for b in candidates:
+            if a.label[1] == b.label[1] or a.end > b.start:
+                continue
+            sentence = r.tokens[a.start].sentence
+            if r.tokens[b.start].sentence == sentence and any(a.end <= j.start and j.end <= b.start for j in joins):
+                return True
+    return False
+
+
 def read_wants(r: Reading) -> None:
     aims = _Aims(r)
     for section in ("procedure", "purpose"):
         chosen = _phrases(r, section)
+        if section == "procedure" and _alternatives(r, [m for m in chosen if not aims.excluded(section, m)]):
+            continue
         rest = aims.rest(chosen)
         accepted = [m for m in chosen if not aims.excluded(section, m) and aims.accepted(m, rest)]
         if not accepted:
             continue
-        best = aims.best(accepted)
+        best = aims.best(_most_specific(accepted))
         aims.taken.append(best)
         r.put(section, best.label[1], f"phrase: {r.span_text(best.start, best.end)}")
+    _polish_sponsor(r)
     joining = [m for m in aims.taken if m.label[0] == "purpose" and m.label[2] == "join"]
     if joining and "procedure" not in r.facts:
         # family reunification is a temporary residence purpose; read from the aim, so confirmed first
