@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
+from actions.form import is_question
+from actions.replies import REPLIES, reply_text
 from bot.render import decided_lines, sections
 from bot.routing import recommend
+
+
+#: answers to questions about the procedure (not greetings, yes/no or "out of scope")
+SIDE_ANSWERS = {intent for intent in REPLIES if intent.startswith("ask_")}
 
 
 class ActionRecommend(Action):
@@ -23,9 +29,13 @@ class ActionRecommend(Action):
         state = context.state(tracker)
         shown = json.dumps([situation.json(), lang, state["unknown"], tracker.get_slot(context.APPLICANT)])
         if state.get("shown") == shown:
-            # nothing new since the answer above ("I don't know what that is" after it): not all of it again
-            dispatcher.utter_message(text=context.say("chat.outcome_unchanged", lang),
-                                     buttons=[{"title": context.say("handoff.button", lang), "payload": "/get_link"}])
+            # nothing new since the answer above: not all of it again; a question gets its answer
+            question = _question_asked(tracker, lang)
+            text = reply_text(question, lang, tracker.get_slot(context.APPLICANT),
+                              recommend(situation, context.today()).signer) if question else \
+                context.say("chat.outcome_unchanged", lang)
+            dispatcher.utter_message(text=text, buttons=[{"title": context.say("handoff.button", lang),
+                                                          "payload": "/get_link"}])
             return events
         state["shown"] = shown
         events = events + [SlotSet(context.STATE, state)]
@@ -50,6 +60,16 @@ class ActionRecommend(Action):
         dispatcher.utter_message(text=context.say("chat.ask_more", lang),
                                  buttons=[{"title": context.say("handoff.button", lang), "payload": "/get_link"}])
         return events
+
+
+def _question_asked(tracker: Tracker, lang: str) -> Optional[str]:
+    """The side question a typed question after the outcome most likely is, from the intent ranking
+    ("can I sign it for her with my Trusted Profile?" read as a fact still asks who may sign)."""
+    text = context.latest_text(tracker)
+    if not text or text.startswith("/") or not is_question(text, lang):
+        return None
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return next((r.get("name") for r in ranking if r.get("name") in SIDE_ANSWERS), None)
 
 
 def _unchecked(fields: List[str], lang: str) -> str:

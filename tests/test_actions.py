@@ -684,3 +684,15 @@ async def test_a_side_question_with_facts_outside_the_form_is_answered_and_its_f
                 after_user=[{"event": "action", "name": "action_reply"}, {"event": "bot", "text": "440 PLN"}])
     events, _ = await run(ValidateSituationForm(), t)
     assert {"citizenship": "GE", "in_poland": True}.items() <= state(events)["pending"].items()
+
+
+async def test_a_question_after_an_unchanged_outcome_gets_its_answer():
+    # e2e: "can I sign it for her with my own trusted profile?" read as a fact got "nothing has changed"
+    from actions.recommend import ActionRecommend
+    done = {**WORKER, "permit_expires": "2027-01-01", "minor": False, "has_trusted_profile": True}
+    events, _ = await run(ActionRecommend(), tracker(done))
+    again = tracker({**done, "conversation_state": state(events)}, "can my wife sign it for me?", "inform")
+    again.latest_message["intent_ranking"] = [{"name": "inform", "confidence": 0.6},
+                                              {"name": "ask_who_may_sign", "confidence": 0.3}]
+    _, messages = await run(ActionRecommend(), again)
+    assert "No one may sign for you" in messages[0]["text"]
