@@ -86,7 +86,7 @@ class ActionReply(Action):
             dispatcher.utter_message(**_language_reply(tracker, lang))
             return events
         understood = _typed_understanding(tracker, lang)
-        if intent in HANDED_ON and understood and (understood.facts or understood.subject not in (None, "self")):
+        if intent in HANDED_ON and _states_facts(understood):
             # it states facts of a situation ("that's wrong, I mean the karta pobytu", "my husband is
             # Polish, we live in Canada"): in scope, whatever the intent model says; the questions take it
             return events + [FollowupAction("situation_form")]
@@ -121,6 +121,11 @@ def fitting_topic(intent: Optional[str], tracker: Tracker, understood: Any) -> O
     other_citizens = facts.get("citizenship") not in (None, "UA") and not cukr_at_stake
     worker = bool(understood and understood.role == "employee")
     return "ask_employer" if other_citizens or (worker and not cukr_at_stake) else intent
+
+
+def _states_facts(understood: Any) -> bool:
+    """The typed message states a fact of a situation or whose case it is (never refused as not understood)."""
+    return bool(understood) and (bool(understood.facts) or understood.subject not in (None, "self"))
 
 
 def _tells_a_situation(understood: Any) -> bool:
@@ -167,7 +172,7 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         lang, events = context.language(tracker)
         understood = _typed_understanding(tracker, lang)
-        if understood and (understood.facts or understood.subject not in (None, "self")):
+        if _states_facts(understood):
             return events + [FollowupAction("situation_form")]
         dispatcher.utter_message(text=context.say("chat.fallback", lang), buttons=_next_button(tracker, lang))
         return events

@@ -28,9 +28,8 @@ def chosen_paths(today):
         return paths, len(paths)
     rng = random.Random(SEED)
     # every (language, question) keeps its button path; the other kinds are sampled
-    keep = [p for p in paths if p.kind == "button" and p.steps[-1].text == p.steps[-1].text]
     first_buttons = {}
-    for p in keep:
+    for p in (p for p in paths if p.kind == "button"):
         first_buttons.setdefault((p.language, p.question), p)
     rest = [p for p in paths if p not in first_buttons.values()]
     sample = list(first_buttons.values()) + rng.sample(rest, int(len(rest) * SAMPLE))

@@ -39,7 +39,7 @@ def texts(answer: List[Dict[str, Any]]) -> List[str]:
 def written_in(text: str, expected: str) -> Optional[str]:
     """The language a reply is written in, when it says enough (URLs, Polish legal names left out)."""
     cleaned = URL.sub(" ", text)
-    cleaned = languages._strip_loanwords(cleaned) if hasattr(languages, "_strip_loanwords") else cleaned
+    cleaned = languages._strip_loanwords(cleaned)
     if len(re.findall(r"\w+", cleaned)) < 6:
         return None
     return languages.detect(cleaned, current=expected)
@@ -141,8 +141,6 @@ class Walk:
         if asked is None:
             return "/start_application"
         situation = Situation(**{k: v for k, v in slots.items() if k in SITUATION_FIELDS and v is not None})
-        if asked == "applicant":
-            return first_buttons("applicant", self.language, self.today, situation)[0]["payload"]
         return first_buttons(asked, self.language, self.today, situation)[0]["payload"]
 
 
