@@ -200,6 +200,7 @@ RULE_CASES = [
          replace(MOS_MINOR, cukr_eligible=True)),
     case("R-PC-WHEN", "change of permit", situation("permit_change", "work"), UNCONFIRMED_CHANNEL),
     case("R-PR-LTR-ALT", "permanent residence", situation("permanent_residence"), MOS),
+    case("R-CH-4-ALT", "spouse of an EU citizen", situation("temporary_residence", "family_of_eu_citizen"), MOS),
     case("R-CU-PROCESSING", "CUKR in MOS", ukrainian("cukr"), CUKR),
     case("R-ST-PR-ABROAD", "permanent residence asked from abroad", situation("permanent_residence", in_poland=False), MOS),
     case("R-FEE-NOREFUND", "MOS filing after 2026-03-05", situation("temporary_residence", "other"), MOS),
@@ -754,6 +755,19 @@ def test_permanent_residence_names_the_eu_long_term_resident_permit(sit, shown):
     assert ("R-PR-LTR-ALT" in fired(rec)) == shown and len(steps) == int(shown)
     if shown:
         assert "640 PLN" in steps[0] and "not covered here" in steps[0]
+
+
+@pytest.mark.parametrize("sit, shown", [
+    pytest.param(situation("temporary_residence", "family_of_eu_citizen"), True, id="non-EU spouse of an EU citizen"),
+    pytest.param(situation("temporary_residence", "family_of_eu_citizen", in_poland=False), True, id="from abroad"),
+    pytest.param(situation("temporary_residence", "family_of_polish_citizen"), False, id="spouse of a Pole"),
+    pytest.param(situation("temporary_residence", "family_of_eu_citizen", citizenship="FR"), False, id="EU citizen"),
+])
+def test_family_of_an_eu_citizen_hears_of_the_karta_pobytowa(sit, shown):
+    """facts R-CH-4, 10.5: the non-EU family member's residence card is lodged in person, not in MOS."""
+    rec = recommend(sit, TODAY)
+    steps = [s for s in rec.steps if "karta pobytowa" in s and "not in MOS" in s]
+    assert ("R-CH-4-ALT" in fired(rec)) == shown and len(steps) == int(shown)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -390,6 +390,7 @@ def test_no_step_is_said_twice(answers):
     ("R-CU-6", "C-sec"), ("R-CU-6-DATE", "C-1"), ("R-EM-4", "C-off"), ("R-FEE-NOREFUND-CUKR", "U"),
     ("R-FEE-NOREFUND", "C-off"), ("R-CH-11", "U"), ("R-PC-JOB-ENDED", "C-off"), ("R-PC-NEW-EMPLOYER", "C-1"),
     ("R-CU-6-DATE-AHEAD", "C-1"), ("R-CU-PARENT", "C-sec"), ("R-PC-WHEN", "C-off"), ("R-PR-LTR-ALT", "C-sec"),
+    ("R-CH-4-ALT", "C-off"),
 ])
 def test_status_tags_as_facts_md_gives_them(rule_id, status):
     assert load_rules().rule(rule_id).status == status
