@@ -99,6 +99,10 @@ def _transliterated(words: List[str], current: Optional[str]) -> Optional[str]:
     if not words or sum(w in known for w in words) * 2 < len(words):
         return None
     scores = {lang: sum(w in vocab["transliterated_only"][lang] for w in words) for lang in ("uk", "ru")}
+    if current in ("uk", "ru") and all(w in known for w in words) and (
+            not any(scores.values()) or len(words) < MIN_WORDS_TO_SWITCH):
+        # "da verno", "tak, dobre" in a Ukrainian or Russian conversation: it goes on as it was
+        return current
     if not any(scores.values()):
         return None
     if scores["uk"] == scores["ru"]:

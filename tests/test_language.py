@@ -145,6 +145,15 @@ def test_transliterated_russian_and_ukrainian_hold_for_several_turns(turns, star
         assert current == expected, text
 
 
+@pytest.mark.parametrize("text, current, expected", [
+    ("da verno", "ru", "ru"), ("da, vse verno", "ru", "ru"), ("net, ne pravilno", "ru", "ru"),
+    ("tak, pravylno", "uk", "uk"), ("ni, ne virno", "uk", "uk"), ("tak, vse dobre", "uk", "uk"),
+    ("da verno", "uk", "uk"),  # shared words only: the conversation's own language holds
+])
+def test_a_short_transliterated_answer_keeps_the_language(text, current, expected):
+    assert choose(text, current=current) == expected
+
+
 @pytest.mark.parametrize("current", ["pl", "uk", "ru"])
 def test_asking_to_continue_in_english(current):
     assert choose("sorry can we continue in english?", current=current) == "en"
