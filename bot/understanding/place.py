@@ -62,7 +62,7 @@ def read_in_poland(r: Reading) -> None:
     if not candidates:
         return
     fitting = [c for c in candidates if r.compatible(c[0], direct=r.asking == "in_poland")]
-    if not fitting and r.asking == "in_poland" and len({c[1] for c in candidates}) == 1:
-        fitting = candidates
+    if not fitting and r.asking == "in_poland" and len({c[1] for c in candidates}) == 1 and not r.speaker_named:
+        fitting = candidates  # "my son is in Kyiv" answering the question: whoever it is for is there
     if fitting and len({c[1] for c in fitting}) == 1:
         r.put("in_poland", fitting[0][1], f"place: {fitting[0][2]}")

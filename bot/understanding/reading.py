@@ -71,8 +71,13 @@ class Reading:
         self.questions = [m for m in talk if m.label[0] == "question"]
         together = [m for m in self.kind("person") if m.label[2:] == ("together",)]
         # "I live with her": the her inside is not whose situation it is
-        self.persons = [m for m in self.kind("person")
-                        if not any(t != m and t.start <= m.start and m.end <= t.end for t in together)]
+        persons = [m for m in self.kind("person")
+                   if not any(t != m and t.start <= m.start and m.end <= t.end for t in together)]
+        # "syn studiuje", "zona pracuje": without diacritics the verb after a person is theirs, not "I"
+        self.persons = [m for m in persons if not (
+            m.label[1] == "self" and any(p.end == m.start and p.label[1] not in ("self", "nobody")
+                                         and self.tokens[p.start].clause == self.tokens[m.start].clause
+                                         for p in persons))]
         # "no he is an adult": the "no" answers; what follows is said as it stands
         self.interjections = [n for n in self.negations if self._interjection(n)]
         self.correction = bool(self.kind("correction"))
@@ -127,6 +132,12 @@ class Reading:
     def applicant_other(self) -> bool:
         return self.applicant not in (None, "self")
 
+    @cached_property
+    def speaker_named(self) -> bool:
+        """"I", "я", "ja" said of oneself; the "my" of "my son" names the son."""
+        starts = {m.start for m in self.persons}
+        return any(m.label[1] == "self" and m.end not in starts for m in self.persons)
+
     def about(self, index: int) -> Optional[str]:
         """Who the words at `index` are about: the nearest person named before them in the sentence
         ("my husband is Ukrainian and has UKR")."""
@@ -150,5 +161,6 @@ class Reading:
         if who == "other":  # he, she: someone else than the speaker
             return self.applicant_other or direct
         if self.applicant is None:
-            return direct
+            # "yes I'm in Warsaw, my mama is in Lagos": whoever it is for, the mother's place is not the answer
+            return direct and not self.speaker_named
         return who == self.applicant

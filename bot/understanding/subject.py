@@ -148,3 +148,6 @@ def read_age(r: Reading) -> None:
             r.put("minor", minor, f"age: {r.span_text(k, min(k + 3, len(r.tokens)))}")
             return
     _born(r)
+    if r.asking == "minor" and r.subject == "self":
+        # "для себя конечно" to "is it for a child under 18?": for oneself, not for a child
+        r.put("minor", False, "subject: for oneself")

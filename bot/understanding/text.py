@@ -29,6 +29,22 @@ def fold(word: str) -> str:
     return word.replace("'", "").replace("-", " ")
 
 
+# How Ukrainian and Russian are typed in Latin letters ("skolko", "privet", "zhinka"); after fold(),
+# so "й" and "ї" arrive as "и" and "і".
+_ROMAN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh", "з": "z",
+    "и": "i", "і": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y",
+    "ь": "", "э": "e", "ю": "yu", "я": "ya",
+})
+
+
+@lru_cache(maxsize=65536)
+def romanize(folded: str) -> str:
+    """A folded word in Latin letters: "сколько" -> "skolko", "зміна" -> "zmina"; Latin stays."""
+    return folded.translate(_ROMAN)
+
+
 def fold_phrase(phrase: str) -> Tuple[str, ...]:
     return tuple(w for w in fold(" ".join(_WORD.findall(phrase.replace("*", "STARMARK")))).split())
 

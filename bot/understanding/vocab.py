@@ -77,7 +77,8 @@ def _add_function(lex: Lexicon, data: dict) -> None:
     for section, label in (("affirm", "affirm"), ("negate", "negate"), ("question_words", "question"),
                            ("possession", "possession"), ("aim", "aim"), ("locative", "locative"),
                            ("staying", "staying"), ("correction", "correction"), ("role_self", "role_self"),
-                           ("possessives", "possessive"), ("holding", "holding")):
+                           ("possessives", "possessive"), ("holding", "holding"),
+                           ("held_after", "held_after")):
         lex.add(data.get(section), (label,))
     # "without a break", "без перерви": a negation word that says no "no" ("ignore" cancels it)
     lex.add(data.get("not_negation"), ("not_negation", "ignore"))
