@@ -176,7 +176,10 @@ def detect(text: str, current: Optional[str] = None) -> Optional[str]:
         if cyrillic_guess:
             return cyrillic_guess
     sentence = _a_sentence_in(guess, words)
-    threshold = MIN_CONFIDENCE_FIRST if not established or script_changed or sentence else MIN_CONFIDENCE_TO_SWITCH
+    # Latin letters after Ukrainian or Russian are as often the same language typed without Cyrillic
+    # ("ja zh napysav") as a switch: only Cyrillic after Latin is the clear sign
+    to_cyrillic = script_changed and current not in ("uk", "ru")
+    threshold = MIN_CONFIDENCE_FIRST if not established or to_cyrillic or sentence else MIN_CONFIDENCE_TO_SWITCH
     return guess if best.value >= threshold else None
 
 

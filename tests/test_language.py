@@ -149,6 +149,8 @@ def test_transliterated_russian_and_ukrainian_hold_for_several_turns(turns, star
     ("da verno", "ru", "ru"), ("da, vse verno", "ru", "ru"), ("net, ne pravilno", "ru", "ru"),
     ("tak, pravylno", "uk", "uk"), ("ni, ne virno", "uk", "uk"), ("tak, vse dobre", "uk", "uk"),
     ("da verno", "uk", "uk"),  # shared words only: the conversation's own language holds
+    ("ja zh napysav, z 20.08.2025", "uk", "uk"), ("tak, ye profil zaufany, cherez bank zrobyv", "uk", "uk"),
+    ("ya uzhe pisal, s 20.08.2025", "ru", "ru"), ("da, est profil zaufany, cherez bank sdelal", "ru", "ru"),
 ])
 def test_a_short_transliterated_answer_keeps_the_language(text, current, expected):
     assert choose(text, current=current) == expected
