@@ -156,6 +156,18 @@ def test_a_short_transliterated_answer_keeps_the_language(text, current, expecte
     assert choose(text, current=current) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("seychas v kishineve polskaya firma uzhe zaregistrirovala dlya menya oswiadczenie chto mne teper delat", "ru"),
+    ("zdravstvuyte, moya zhena grazhdanka Germanii, my zhivem vo Wroclawe", "ru"),
+    ("dobryi den, moya druzhyna hromadyanka Nimechchyny, my zhyvemo u Lvovi", "uk"),
+    ("pidkazhit bud laska, shcho robyty yakshcho karta zakinchuyetsya", "uk"),
+    ("dzien dobry, moja zona jest z Ukrainy, mieszkamy w Krakowie", "pl"),
+    ("mam karte pobytu do marca, co mam zrobic", "pl"),
+])
+def test_a_first_message_in_latin_letters(text, expected):
+    assert choose(text, current=None) == expected
+
+
 @pytest.mark.parametrize("current", ["pl", "uk", "ru"])
 def test_asking_to_continue_in_english(current):
     assert choose("sorry can we continue in english?", current=current) == "en"
