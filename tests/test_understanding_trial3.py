@@ -77,3 +77,24 @@ def test_a_declaration_already_registered_is_not_what_is_asked_for(text, lang):
 ])
 def test_a_work_permit_still_to_get_stays_the_wish(text, lang):
     check(text, lang, "procedure", None, {"procedure": "work_permit"})
+
+
+# UKR status held on the reference day, lost, and got again: the day is that fact, the later date the current status
+@pytest.mark.parametrize("text, lang", [
+    ("Статус UKR мав з 2022, і 4 червня 2025 теж мав. Потім статус пропав. Знову отримав UKR 20.11.2025", "uk"),
+    ("у меня был UKR 4 июня 2025, потом пропал, снова получил 20.11.2025", "ru"),
+    ("mialem UKR 4 czerwca 2025, potem stracilem i znowu dostalem 20.11.2025", "pl"),
+    ("I had UKR on 4 June 2025 too, then lost it and got it again on 20.11.2025", "en"),
+])
+def test_a_status_regained_after_the_reference_day(text, lang):
+    check(text, lang, None, None, {"ukr_status_on_2025_06_04": True, "ukr_status": True,
+                                    "ukr_status_since": datetime.date(2025, 11, 20)})
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("UKR mam od 4 czerwca 2025", "pl", {"ukr_status_since": datetime.date(2025, 6, 4)}),
+    ("статус UKR з 4 червня 2025", "uk", {"ukr_status_since": datetime.date(2025, 6, 4)}),
+    ("4 червня 2025 у мене не було статусу", "uk", {"ukr_status_on_2025_06_04": False}),
+])
+def test_the_reference_day_with_since_is_the_start(text, lang, expected):
+    check(text, lang, "ukr_status_on_2025_06_04" if "не" in text.split() else None, None, expected)

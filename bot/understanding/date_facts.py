@@ -2,13 +2,18 @@
 words point to ("valid until" / "since" with UKR); a birth date is never either."""
 from __future__ import annotations
 
+import datetime
 from typing import Optional, Tuple
+
+from bot.routing import load_rules
 
 from bot.understanding.dates import DateMention
 from bot.understanding.held import held_documents
 from bot.understanding.reading import Reading
 
 DATE_FIELDS = ("permit_expires", "ukr_status_since")
+#: the day on which UKR status must have been held (rules.yml constants, Art. 42c)
+REFERENCE_DAY = datetime.date.fromisoformat(str(load_rules().constants["ukr_reference_day"]))
 
 
 def _answers_asked(r: Reading, date: DateMention, near: set) -> bool:
@@ -55,22 +60,41 @@ def _field_of(r: Reading, date: DateMention, cues: list, ukr_context: bool) -> O
     return _free_field(r, date, near, ukr_context)
 
 
+def _cued(r: Reading, date: DateMention, cues: list, kind: str) -> bool:
+    clause = r.clause_of(date.start)
+    return any(m.label[1] == kind and r.clause_of(m.start) == clause and m.start < date.start for m in cues)
+
+
+def _reference_day(r: Reading, date: DateMention, cues: list, ukr_context: bool) -> bool:
+    """"і 4 червня 2025 теж мав": the day the CUKR law asks about, said without "since", is that fact."""
+    if not (ukr_context and date.day_given and not date.bare) or r.asking in DATE_FIELDS:
+        return False
+    return date.value == REFERENCE_DAY and not _cued(r, date, cues, "ukr_status_since")
+
+
 def read_dates(r: Reading) -> None:
     dates = r.dates
     if not dates:
         return
     cues = r.kind("date_cue")
-    ukr_context = r.asking in ("ukr_status", "ukr_status_since") or bool(r.kind("ukr_status")) \
+    ukr_context = r.asking in ("ukr_status", "ukr_status_since", "ukr_status_on_2025_06_04") or bool(r.kind("ukr_status")) \
         or r.known.get("ukr_status") is True
     chosen: Optional[Tuple[str, DateMention]] = None
     for date in dates:
+        if _reference_day(r, date, cues, ukr_context):
+            r.put("ukr_status_on_2025_06_04", not r.negated(r.clause_of(date.start)), f"date: {date.text}")
+            continue
         field = _field_of(r, date, cues, ukr_context)
         if field is None:
             continue
         # the first date read wins, except that an exact day in that month beats the month said for the
-        # same field ("з березня 2022 ... UKR з 10.03.2022"); "for a month" later is another matter
-        if chosen is None or (chosen[0] == field and _refines(date, chosen[1])):
+        # same field ("з березня 2022 ... UKR з 10.03.2022"); "for a month" later is another matter; and
+        # a status got again ("знову отримав UKR 20.11.2025") is the current one
+        again = field == "ukr_status_since" and _cued(r, date, cues, "again")
+        if chosen is None or (chosen[0] == field and (_refines(date, chosen[1]) or again)):
             chosen = (field, date)
     if chosen:
         field, date = chosen
+        if field == "ukr_status_since" and _cued(r, date, cues, "again"):
+            r.put("ukr_status", True, "date: status got again")  # "lost it, got it again": held now
         r.put(field, date.for_field(field), f"date: {date.text}")
