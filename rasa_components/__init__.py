@@ -1,0 +1,1 @@
+"""Components that Rasa's NLU pipeline (config.yml) loads by module path."""
