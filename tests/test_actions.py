@@ -629,7 +629,7 @@ async def test_an_answer_given_after_going_on_without_it_counts():
 @pytest.mark.parametrize("lang", ["en", "pl", "uk", "ru"])
 def test_a_typed_aim_title_stands_for_its_button(lang):
     # issue 12 walker: "Работа" typed at "what do you want to do?" was asked a third time
-    from actions.parsing import typed_goal
+    from bot.conversation.parsing import typed_goal
     from bot.questions import goals
     for goal, facts in goals().items():
         title = i18n.t(f"conversation.goals.{goal}", lang)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.replies import REPLIES
+from bot.conversation.side import REPLIES
 from bot import i18n
 from bot.questions import BOOL_FIELDS, DATE_FIELDS
 from bot.routing import QUESTION_ORDER, SITUATION_FIELDS, load_rules
