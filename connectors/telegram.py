@@ -17,7 +17,7 @@ import hmac
 import io
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 from urllib.parse import urlparse
 
 from aiogram import Bot
@@ -110,6 +110,20 @@ class TelegramInput(RasaTelegramInput):
             return "bot identity does not match"
         return None
 
+    @staticmethod
+    async def _incoming(update: Update, out: Any) -> Optional[Tuple[Any, str, Any]]:
+        """The message, its text and its sender: a button pressed or a text typed; None for anything else."""
+        if update.callback_query:
+            query = update.callback_query
+            try:
+                await out.answer_callback_query(query.id)
+            except TelegramAPIError:
+                pass  # only stops the button's spinner
+            return query.message, query.data, query.from_user
+        if update.message and update.message.text is not None:
+            return update.message, update.message.text, update.message.from_user
+        return None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("telegram_webhook", __name__)
         out = self.get_output_channel()
@@ -145,18 +159,10 @@ class TelegramInput(RasaTelegramInput):
                 return response.json({"ok": False, "reason": refused}, status=403)
             if not isinstance(request.json, dict):
                 return response.json({"ok": False, "reason": "body must be a Telegram Update"}, status=400)
-            update = Update(**request.json)
-            if update.callback_query:
-                query = update.callback_query
-                msg, text, person = query.message, query.data, query.from_user
-                try:
-                    await out.answer_callback_query(update.callback_query.id)
-                except TelegramAPIError:
-                    pass  # only stops the button's spinner
-            elif update.message and update.message.text is not None:
-                msg, text, person = update.message, update.message.text, update.message.from_user
-            else:
+            incoming = await self._incoming(Update(**request.json), out)
+            if incoming is None:
                 return response.json({"ok": True})  # edits, stickers, locations: nothing to answer
+            msg, text, person = incoming
             if text.split("@")[0].strip() == "/start":
                 text = "/greet"
             metadata = dict(self.get_metadata(request) or {})

@@ -369,6 +369,83 @@ def _table(results: Dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _bench_starter(folder: Path, results: Dict[str, Any]) -> Dict[int, Dict[str, Any]]:
+    """Rasa's starter bot: train, start, drive; its figures per level."""
+    starter = _starter_bot(folder / "starter")
+    starter_levels: Dict[int, Dict[str, Any]] = {}
+    try:
+        results["starter"] = {"training_s": starter["training_s"],
+                              "startup_to_first_answer_s": starter["startup_to_first_answer_s"],
+                              "first_turn": _first_vs_warm(starter["url"], None)}
+        for users in LEVELS:
+            starter_levels[users] = asyncio.run(_load(starter["url"], users, _starter))
+            print(f"starter {users:>3} users: {starter_levels[users]['turn_latency_ms']}", flush=True)
+        results["starter"]["rasa_rss_mb"] = _group_rss_mb(starter["process"].pid)
+    finally:
+        _stop(starter["process"])
+    return starter_levels
+
+
+def _bench_ours(folder: Path, results: Dict[str, Any], starter_levels: Dict[int, Dict[str, Any]]) -> Dict[str, Any]:
+    """Ours, as `make run` starts it (SQLite); its figures per level, next to the starter's."""
+    stack = _our_stack(folder / "ours", {"TRACKER_DB": str(folder / "ours-tracker.db")})
+    started = time.perf_counter()
+    stack.start()
+    try:
+        url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
+        stack.wait_ready(400)
+        results["startup_to_first_answer_s"] = _first_answer(url, "en", started)
+        results["first_turn"] = _first_vs_warm(url, "en")
+        by_level: Dict[str, Any] = {}
+        for users in LEVELS:
+            ours = asyncio.run(_load(url, users, _ours))
+            s = starter_levels[users]
+            ours["starter"] = {"turn_latency_ms": s["turn_latency_ms"],
+                               "throughput_turns_per_s": s["throughput_turns_per_s"], "errors": s["errors"]}
+            ours["ratio_p95"] = round(ours["turn_latency_ms"]["p95"] / s["turn_latency_ms"]["p95"], 2)
+            ours["ratio_throughput"] = round(ours["throughput_turns_per_s"] / s["throughput_turns_per_s"], 2)
+            by_level[str(users)] = ours
+            print(f"ours    {users:>3} users: {ours['turn_latency_ms']} errors {ours['errors']}", flush=True)
+        results["by_concurrency"] = by_level
+        results["long_conversation"] = _long_conversation(url)
+        results["rss_mb"] = {name: _group_rss_mb(stack.process(name).pid) for name in ("rasa", "actions", "web")}
+    finally:
+        stack.stop()
+    return by_level
+
+
+def _headline(results: Dict[str, Any], by_level: Dict[str, Any]) -> None:
+    headline = by_level[str(10 if 10 in LEVELS else LEVELS[-1])]
+    results.update({"turn_latency_ms": headline["turn_latency_ms"],
+                    "throughput_turns_per_s": headline["throughput_turns_per_s"],
+                    "errors": sum(level["errors"] for level in by_level.values()),
+                    "conversations": sum(level["conversations"] for level in by_level.values()),
+                    "rasa_rss_mb": results["rss_mb"]["rasa"],
+                    "headline_users": 10 if 10 in LEVELS else LEVELS[-1]})
+
+
+def _extras(folder: Path, results: Dict[str, Any]) -> None:
+    if os.environ.get("BENCH_TRAIN", "1") == "1":
+        results["training_s"] = _train_ours(folder / "model")
+    if os.environ.get("BENCH_WORKERS", "1") == "1":
+        try:
+            results["sanic_workers"] = _workers_comparison(folder)
+        except (RuntimeError, TimeoutError, OSError, subprocess.CalledProcessError) as error:
+            results["sanic_workers"] = {"error": str(error)}  # the figures above still count
+
+
+def _write(results: Dict[str, Any]) -> None:
+    rt = OUT / "round_trips.json"
+    if rt.exists():
+        results["action_calls_per_form_turn"] = json.loads(rt.read_text())["calls_per_form_turn"]
+    results["machine"]["load_average_at_end"] = list(os.getloadavg())
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    _chart(results, OUT / "latency.png")
+    print(_table(results))
+    print(json.dumps({k: v for k, v in results.items() if k != "by_concurrency"}, indent=2, ensure_ascii=False))
+    print(f"written to {OUT / 'results.json'} and {OUT / 'latency.png'}")
+
+
 def main() -> None:
     if not MODEL.exists():
         raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
@@ -382,72 +459,13 @@ def main() -> None:
     }
     folder = Path(tempfile.mkdtemp(prefix="mos-bench-"))
     try:
-        # --- Rasa's starter bot: train, start, drive
-        starter = _starter_bot(folder / "starter")
-        starter_levels: Dict[int, Dict[str, Any]] = {}
-        try:
-            results["starter"] = {"training_s": starter["training_s"],
-                                  "startup_to_first_answer_s": starter["startup_to_first_answer_s"],
-                                  "first_turn": _first_vs_warm(starter["url"], None)}
-            for users in LEVELS:
-                starter_levels[users] = asyncio.run(_load(starter["url"], users, _starter))
-                print(f"starter {users:>3} users: {starter_levels[users]['turn_latency_ms']}", flush=True)
-            results["starter"]["rasa_rss_mb"] = _group_rss_mb(starter["process"].pid)
-        finally:
-            _stop(starter["process"])
-
-        # --- ours, as `make run` starts it (SQLite)
-        stack = _our_stack(folder / "ours", {"TRACKER_DB": str(folder / "ours-tracker.db")})
-        started = time.perf_counter()
-        stack.start()
-        try:
-            url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
-            stack.wait_ready(400)
-            results["startup_to_first_answer_s"] = _first_answer(url, "en", started)
-            results["first_turn"] = _first_vs_warm(url, "en")
-            by_level: Dict[str, Any] = {}
-            for users in LEVELS:
-                ours = asyncio.run(_load(url, users, _ours))
-                s = starter_levels[users]
-                ours["starter"] = {"turn_latency_ms": s["turn_latency_ms"],
-                                   "throughput_turns_per_s": s["throughput_turns_per_s"], "errors": s["errors"]}
-                ours["ratio_p95"] = round(ours["turn_latency_ms"]["p95"] / s["turn_latency_ms"]["p95"], 2)
-                ours["ratio_throughput"] = round(ours["throughput_turns_per_s"] / s["throughput_turns_per_s"], 2)
-                by_level[str(users)] = ours
-                print(f"ours    {users:>3} users: {ours['turn_latency_ms']} errors {ours['errors']}", flush=True)
-            results["by_concurrency"] = by_level
-            results["long_conversation"] = _long_conversation(url)
-            results["rss_mb"] = {name: _group_rss_mb(stack.process(name).pid) for name in ("rasa", "actions", "web")}
-        finally:
-            stack.stop()
-
-        headline = by_level[str(10 if 10 in LEVELS else LEVELS[-1])]
-        results.update({"turn_latency_ms": headline["turn_latency_ms"],
-                        "throughput_turns_per_s": headline["throughput_turns_per_s"],
-                        "errors": sum(level["errors"] for level in by_level.values()),
-                        "conversations": sum(level["conversations"] for level in by_level.values()),
-                        "rasa_rss_mb": results["rss_mb"]["rasa"],
-                        "headline_users": 10 if 10 in LEVELS else LEVELS[-1]})
-
-        if os.environ.get("BENCH_TRAIN", "1") == "1":
-            results["training_s"] = _train_ours(folder / "model")
-        if os.environ.get("BENCH_WORKERS", "1") == "1":
-            try:
-                results["sanic_workers"] = _workers_comparison(folder)
-            except (RuntimeError, TimeoutError, OSError, subprocess.CalledProcessError) as error:
-                results["sanic_workers"] = {"error": str(error)}  # the figures above still count
+        starter_levels = _bench_starter(folder, results)
+        by_level = _bench_ours(folder, results, starter_levels)
+        _headline(results, by_level)
+        _extras(folder, results)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-    rt = OUT / "round_trips.json"
-    if rt.exists():
-        results["action_calls_per_form_turn"] = json.loads(rt.read_text())["calls_per_form_turn"]
-    results["machine"]["load_average_at_end"] = list(os.getloadavg())
-    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    _chart(results, OUT / "latency.png")
-    print(_table(results))
-    print(json.dumps({k: v for k, v in results.items() if k != "by_concurrency"}, indent=2, ensure_ascii=False))
-    print(f"written to {OUT / 'results.json'} and {OUT / 'latency.png'}")
+    _write(results)
 
 
 if __name__ == "__main__":

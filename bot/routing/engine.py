@@ -166,10 +166,63 @@ def text_constants() -> Dict[str, Any]:
     return dict(load_rules().constants)
 
 
-def recommend(situation: Situation, today: datetime.date, language: str = i18n.DEFAULT_LANGUAGE) -> Recommendation:
-    """The recommendation for `situation` on `today`, with texts in `language`. Pure."""
-    book = load_rules()
-    language = i18n.normalise_language(language)
+class _Run:
+    """One evaluation of the rule book: the facts so far and what the fired rules contribute."""
+
+    def __init__(self, facts: Dict[str, Any]) -> None:
+        self.facts = facts
+        self.missing: List[str] = []
+        self.cukr_spoken: List[str] = []  # CUKR rules that decided something the person is told
+        self.later: List[str] = []  # facts an undecided block may still need once the first ones are known
+        self.fired: List[Rule] = []
+        self.steps: List[str] = []
+        self.warnings: List[str] = []
+        self.links: List[str] = []
+
+    def fire(self, rule: Rule, case: Case, block: Block) -> None:
+        for name, value in case.then.items():
+            if isinstance(value, str) and value.startswith("$"):
+                value = self.facts.get(value[1:])
+            self.facts[name] = value
+        if block.name == "channel":
+            self.facts["channel_rule"] = rule.id
+        if not rule.silent and rule not in self.fired:
+            self.fired.append(rule)
+            if block.name == "cukr":
+                self.cukr_spoken.append(rule.id)
+        self.steps.extend(k for k in case.steps if k not in self.steps)
+        self.warnings.extend(k for k in case.warnings if k not in self.warnings)
+        self.links.extend(k for k in case.links if k not in self.links)
+
+    def first_block(self, block: Block, today: datetime.date) -> None:
+        """The first rule whose case holds; an undecided case stops the block (an earlier rule may still match)."""
+        for rule in block.rules:
+            for case in rule.cases:
+                truth, undecided = evaluate(case.when, self.facts, today)
+                if truth:
+                    self.fire(rule, case, block)
+                    return
+                if truth is None:
+                    self.missing.extend(n for n in undecided if n in SITUATION_FIELDS and n not in self.missing)
+                    self.later.extend(_look_ahead(block, rule, case, self.facts, today))
+                    return
+
+    def every_block(self, block: Block, today: datetime.date) -> None:
+        """Each rule's first case that holds."""
+        for rule in block.rules:
+            for case in rule.cases:
+                truth, _ = evaluate(case.when, self.facts, today)
+                if truth:
+                    self.fire(rule, case, block)
+                    break
+
+    def get(self, name: str) -> Any:
+        value = self.facts.get(name, UNKNOWN)
+        return None if value is UNKNOWN else value
+
+
+def _known_facts(situation: Situation, book: RuleBook, today: datetime.date) -> Dict[str, Any]:
+    """The Situation's answers (UNKNOWN where none) and what they imply."""
     facts: Dict[str, Any] = {}
     for name in SITUATION_FIELDS:
         value = getattr(situation, name)
@@ -179,66 +232,32 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
             for name, value in implication.then.items():
                 if facts[name] is UNKNOWN:
                     facts[name] = value
-    missing: List[str] = []
-    cukr_spoken: List[str] = []  # CUKR rules that decided something the person is told
-    later: List[str] = []  # facts an undecided block may still need once the first ones are known
-    fired: List[Rule] = []
-    steps: List[str] = []
-    warnings: List[str] = []
-    links: List[str] = []
+    return facts
 
-    def fire(rule: Rule, case: Case, block: Block) -> None:
-        for name, value in case.then.items():
-            if isinstance(value, str) and value.startswith("$"):
-                value = facts.get(value[1:])
-            facts[name] = value
-        if block.name == "channel":
-            facts["channel_rule"] = rule.id
-        if not rule.silent and rule not in fired:
-            fired.append(rule)
-            if block.name == "cukr":
-                cukr_spoken.append(rule.id)
-        steps.extend(k for k in case.steps if k not in steps)
-        warnings.extend(k for k in case.warnings if k not in warnings)
-        links.extend(k for k in case.links if k not in links)
 
+def recommend(situation: Situation, today: datetime.date, language: str = i18n.DEFAULT_LANGUAGE) -> Recommendation:
+    """The recommendation for `situation` on `today`, with texts in `language`. Pure."""
+    book = load_rules()
+    language = i18n.normalise_language(language)
+    run = _Run(_known_facts(situation, book, today))
     for block in book.blocks:
         if block.mode == "first":
-            decided = False
-            for rule in block.rules:
-                for case in rule.cases:
-                    truth, undecided = evaluate(case.when, facts, today)
-                    if truth:
-                        fire(rule, case, block)
-                        decided = True
-                        break
-                    if truth is None:
-                        missing.extend(n for n in undecided if n in SITUATION_FIELDS and n not in missing)
-                        later.extend(_look_ahead(block, rule, case, facts, today))
-                        decided = True  # an earlier rule may still match: stop here
-                        break
-                if decided:
-                    break
+            run.first_block(block, today)
         else:
-            for rule in block.rules:
-                for case in rule.cases:
-                    truth, _ = evaluate(case.when, facts, today)
-                    if truth:
-                        fire(rule, case, block)
-                        break
+            run.every_block(block, today)
+    return _recommendation(run, situation, today, language, book)
 
-    ask_next = sorted(missing, key=QUESTION_ORDER.index)
-    missing = sorted(set(missing) | set(later), key=QUESTION_ORDER.index)
 
-    def get(name: str) -> Any:
-        value = facts.get(name, UNKNOWN)
-        return None if value is UNKNOWN else value
-
-    params = _text_params(situation, facts, today, book)
+def _recommendation(run: _Run, situation: Situation, today: datetime.date, language: str,
+                    book: RuleBook) -> Recommendation:
+    ask_next = sorted(run.missing, key=QUESTION_ORDER.index)
+    missing = sorted(set(run.missing) | set(run.later), key=QUESTION_ORDER.index)
+    get = run.get
+    params = _text_params(situation, run.facts, today, book)
     order = {key: i for i, key in enumerate(book.step_order)}
-    step_keys = sorted(steps, key=lambda k: order.get(k, len(order)))
-    warning_texts = [i18n.t(k, language, **params) for k in warnings]
-    unconfirmed = [r for r in fired if not r.confirmed]
+    step_keys = sorted(run.steps, key=lambda k: order.get(k, len(order)))
+    warning_texts = [i18n.t(k, language, **params) for k in run.warnings]
+    unconfirmed = [r for r in run.fired if not r.confirmed]
     warning_texts += [i18n.t("warning.unconfirmed", language, title=_title(r, language)) for r in unconfirmed]
 
     # Each part is whatever its own block decided, while other blocks may still miss facts.
@@ -250,17 +269,17 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
         signer=get("signer"),
         employer_action=get("employer_action"),
         missing=missing,
-        rules=[_fired(r, book, language) for r in fired],
+        rules=[_fired(r, book, language) for r in run.fired],
         steps=[i18n.t(k, language, **params) for k in step_keys],
         warnings=warning_texts,
-        links=[Link(label=i18n.t(k, language), url=book.links[k]) for k in links],
+        links=[Link(label=i18n.t(k, language), url=book.links[k]) for k in run.links],
         language=language,
         today=today,
         procedure=get("route"),
         fees={"stamp_duty_pln": get("stamp_duty_pln"), "card_fee_pln": get("card_fee_pln")},
         unconfirmed=[r.id for r in unconfirmed],
         ask_next=ask_next,
-        cukr_shown=situation.procedure == "cukr" or bool(cukr_spoken),
+        cukr_shown=situation.procedure == "cukr" or bool(run.cukr_spoken),
     )
 
 
