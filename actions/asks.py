@@ -1,4 +1,5 @@
 """action_ask_<field>: the question bot.conversation.asks words for each field, who it is for, and "Right?"."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -41,8 +42,9 @@ def ask_action(slot: Optional[str]) -> Optional[Action]:
     return asks[slot]() if slot in asks else None
 
 
-async def ask_requested(dispatcher: CollectingDispatcher, tracker: Tracker, events: List[EventType],
-                        domain: Dict[Text, Any]) -> None:
+async def ask_requested(
+    dispatcher: CollectingDispatcher, tracker: Tracker, events: List[EventType], domain: Dict[Text, Any]
+) -> None:
     """Ask the question that `events` request, on the tracker as those events leave it.
 
     The validation action calls this so that a form turn is one action-server call (actions/form_asks.py);

@@ -1,5 +1,6 @@
 """The one adapter between Rasa and bot.conversation: tracker -> State + Message, one `turn`,
 State -> events and replies -> dispatcher messages. No decisions are made here."""
+
 from __future__ import annotations
 
 import datetime
@@ -28,12 +29,20 @@ def today() -> datetime.date:
 def state_of(tracker: Tracker, requested: Optional[str] = None) -> State:
     events = tracker.events
     recent = [e.get("name") for e in reversed(events) if e.get("event") == "slot" and e.get("name") in ANSWER_FIELDS]
-    ended = [e.get("name") for e in events if e.get("event") == "action" and e.get("name") in (
-        "action_recommend", "action_stop", "action_start_over")]
-    return State(answers={name: tracker.get_slot(name) for name in ANSWER_FIELDS}, language=tracker.get_slot("language"),
-                 requested=requested or tracker.get_slot("requested_slot"), memo=tracker.get_slot(STATE) or {},
-                 asking=bool((tracker.active_loop or {}).get("name")), recent=list(dict.fromkeys(recent)),
-                 after_outcome=ended[-1:] == ["action_recommend"])
+    ended = [
+        e.get("name")
+        for e in events
+        if e.get("event") == "action" and e.get("name") in ("action_recommend", "action_stop", "action_start_over")
+    ]
+    return State(
+        answers={name: tracker.get_slot(name) for name in ANSWER_FIELDS},
+        language=tracker.get_slot("language"),
+        requested=requested or tracker.get_slot("requested_slot"),
+        memo=tracker.get_slot(STATE) or {},
+        asking=bool((tracker.active_loop or {}).get("name")),
+        recent=list(dict.fromkeys(recent)),
+        after_outcome=ended[-1:] == ["action_recommend"],
+    )
 
 
 def _before_message(tracker: Tracker, name: str) -> Any:
@@ -65,12 +74,18 @@ def message_of(tracker: Tracker, step: str) -> Message:
     said = [event for event in tracker.events if event.get("event") == "user"]
     set_now = {k: v for k, v in tracker.slots_to_validate().items() if k in ANSWER_FIELDS}
     return Message(
-        text=latest.get("text") or "", intent=(latest.get("intent") or {}).get("name"),
-        ranking=latest.get("intent_ranking") or [], entities=latest.get("entities") or [],
+        text=latest.get("text") or "",
+        intent=(latest.get("intent") or {}).get("name"),
+        ranking=latest.get("intent_ranking") or [],
+        entities=latest.get("entities") or [],
         language=(latest.get("metadata") or {}).get("language"),
         previous_language=(said[-2].get("metadata") or {}).get("language") if len(said) > 1 else None,
-        step=step, slots_set=set_now, slots_before={name: _before_message(tracker, name) for name in set_now},
-        answered=_answered_already(tracker), channel=tracker.get_latest_input_channel())
+        step=step,
+        slots_set=set_now,
+        slots_before={name: _before_message(tracker, name) for name in set_now},
+        answered=_answered_already(tracker),
+        channel=tracker.get_latest_input_channel(),
+    )
 
 
 def events_of(message: Message, before: State, after: State, replies: List[Any]) -> List[EventType]:
@@ -83,8 +98,11 @@ def events_of(message: Message, before: State, after: State, replies: List[Any])
     form = message.step == "form"
     if after.language != before.language:
         events.append(SlotSet("language", after.language))
-    events += [SlotSet(name, after.answers[name]) for name in ANSWER_FIELDS
-               if (form and name in message.slots_set) or after.answers[name] != before.answers[name]]
+    events += [
+        SlotSet(name, after.answers[name])
+        for name in ANSWER_FIELDS
+        if (form and name in message.slots_set) or after.answers[name] != before.answers[name]
+    ]
     if form or after.memo != before.memo:
         events.append(SlotSet(STATE, after.memo))
     if form or after.stopped or after.requested != before.requested:
@@ -103,8 +121,9 @@ def utter(dispatcher: CollectingDispatcher, replies: List[Any], channel: Optiona
             dispatcher.utter_message(text=reply.text, image=reply.qr_png, json_message=custom)
 
 
-def run_turn(step: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-             requested: Optional[str] = None) -> List[EventType]:
+def run_turn(
+    step: str, dispatcher: CollectingDispatcher, tracker: Tracker, requested: Optional[str] = None
+) -> List[EventType]:
     """The one call of `turn` for an action: `step` is what the rules chose for the message."""
     message, before = message_of(tracker, step), state_of(tracker, requested)
     after, replies = turn(before, message, today())

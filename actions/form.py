@@ -1,4 +1,5 @@
 """validate_situation_form: each message during the questions is one turn of bot.conversation.form."""
+
 from __future__ import annotations
 
 from typing import List, Text

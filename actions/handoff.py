@@ -6,6 +6,7 @@ code as a photo and Messenger as an image attachment (their connectors turn `ima
 Messenger and Telegram get no `custom`: they would send it to the platform as a raw message
 (actions/conversation.py, CUSTOM_CHANNELS). bot.conversation.outcome.handoff decides when the link comes.
 """
+
 from actions.conversation import step_action
 
 ActionHandoff = step_action("ActionHandoff", "action_handoff", "handoff")

@@ -1,4 +1,5 @@
 """Going back, starting over and stopping (bot.conversation.navigation decides)."""
+
 from actions.conversation import step_action
 
 ActionGoBack = step_action("ActionGoBack", "action_go_back", "back")

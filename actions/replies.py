@@ -1,4 +1,5 @@
 """Answers that need no form (bot.conversation.side decides), and the start of a session."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -22,8 +23,9 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events: List[EventType] = [SessionStarted()]
-        carried = [SlotSet(name, value) for name, value in tracker.slots.items()
-                   if value is not None and name != "requested_slot"]
+        carried = [
+            SlotSet(name, value) for name, value in tracker.slots.items() if value is not None and name != "requested_slot"
+        ]
         events += carried
         metadata = tracker.get_slot("session_started_metadata") or {}
         if metadata.get("language"):

@@ -1,4 +1,5 @@
 """The shape of the code (issue 13): a Rasa-free conversation core, thin actions, short functions."""
+
 from __future__ import annotations
 
 import ast
@@ -49,7 +50,13 @@ def test_the_conversation_core_imports_neither_rasa_nor_rasa_sdk(path):
 
 
 def test_the_core_is_used_by_the_actions_through_one_call_of_turn():
-    calls = [path.name for path in _modules("actions") if "turn(" in path.read_text(encoding="utf-8")
-             and any(isinstance(n, ast.Call) and getattr(n.func, "id", "") == "turn"
-                     for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))]
+    calls = [
+        path.name
+        for path in _modules("actions")
+        if "turn(" in path.read_text(encoding="utf-8")
+        and any(
+            isinstance(n, ast.Call) and getattr(n.func, "id", "") == "turn"
+            for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    ]
     assert calls == ["conversation.py"]

@@ -1,4 +1,5 @@
 """bot.conversation without Rasa: one call of turn(state, message, today) per row, in each language."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,17 @@ from bot.routing import text_constants
 
 LANGS = ["en", "pl", "uk", "ru"]
 ME = {"applicant": "self"}
-WORKER = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
-          "permit_expires": "2027-01-10", "minor": False, "has_pesel": True, "has_trusted_profile": True}
+WORKER = {
+    **ME,
+    "procedure": "temporary_residence",
+    "citizenship": "IN",
+    "purpose": "work",
+    "in_poland": True,
+    "permit_expires": "2027-01-10",
+    "minor": False,
+    "has_pesel": True,
+    "has_trusted_profile": True,
+}
 UKRAINE = {"en": "Ukraine", "pl": "Ukraina", "uk": "Україна", "ru": "Украина"}
 YES = {"en": "yes", "pl": "tak", "uk": "так", "ru": "да"}
 DONT_KNOW = {"en": "I don't know", "pl": "nie wiem", "uk": "не знаю", "ru": "не знаю"}
@@ -54,8 +64,9 @@ def test_a_typed_yes_answers_a_yes_no_question(lang, today):
 @pytest.mark.parametrize("lang", LANGS)
 def test_i_dont_know_twice_goes_on_without_the_answer(lang, today):
     known = {k: v for k, v in WORKER.items() if k != "permit_expires"}
-    state = State(answers=known, language=lang, requested="permit_expires", asking=True,
-                  memo={"asked": {"permit_expires": 1}})
+    state = State(
+        answers=known, language=lang, requested="permit_expires", asking=True, memo={"asked": {"permit_expires": 1}}
+    )
     after, _ = turn(state, say(state, DONT_KNOW[lang]), today)
     assert "permit_expires" in after.memo["unsure"] and after.requested == "permit_expires"
     again, replies = turn(after, say(after, DONT_KNOW[lang]), today)
@@ -65,8 +76,12 @@ def test_i_dont_know_twice_goes_on_without_the_answer(lang, today):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_facts_read_from_a_first_message_are_confirmed_first(lang, today):
-    first = {"en": "I am from Georgia and I live in Warsaw", "pl": "Jestem z Gruzji i mieszkam w Warszawie",
-             "uk": "Я з Грузії і живу у Варшаві", "ru": "Я из Грузии и живу в Варшаве"}
+    first = {
+        "en": "I am from Georgia and I live in Warsaw",
+        "pl": "Jestem z Gruzji i mieszkam w Warszawie",
+        "uk": "Я з Грузії і живу у Варшаві",
+        "ru": "Я из Грузии и живу в Варшаве",
+    }
     state = State(language=lang)
     after, _ = turn(state, say(state, first[lang]), today)
     assert after.requested == CONFIRM and after.memo["pending"].get("citizenship") == "GE"
@@ -99,8 +114,13 @@ def test_facts_stated_with_an_out_of_scope_intent_go_to_the_questions(lang, toda
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_back_start_over_and_stop(lang, today):
-    state = State(answers=WORKER, language=lang, requested="has_qualified_signature", asking=True,
-                  recent=["has_trusted_profile", "has_pesel"])
+    state = State(
+        answers=WORKER,
+        language=lang,
+        requested="has_qualified_signature",
+        asking=True,
+        recent=["has_trusted_profile", "has_pesel"],
+    )
     back, replies = turn(state, say(state, "/go_back", "go_back", step="back"), today)
     assert back.answers["has_trusted_profile"] is None and back.memo["back_from"] == {"has_trusted_profile": True}
     assert texts(replies) == i18n.t("chat.go_back", lang)
@@ -132,8 +152,13 @@ def test_no_link_before_the_questions_are_done(lang, today):
 def test_a_language_button_switches_the_language(lang, today):
     other = "pl" if lang != "pl" else "uk"
     state = State(language=lang)
-    message = say(state, f'/change_language{{"language": "{other}"}}', "change_language", step="reply",
-                  entities=[{"entity": "language", "value": other}])
+    message = say(
+        state,
+        f'/change_language{{"language": "{other}"}}',
+        "change_language",
+        step="reply",
+        entities=[{"entity": "language", "value": other}],
+    )
     after, replies = turn(state, message, today)
     assert after.language == other and texts(replies) == i18n.t("chat.change_language", other)
 

@@ -8,6 +8,7 @@ reading.py    what one message gives (facts, whom it is about, "I don't know", "
 asks.py       each question with its buttons; side.py the side answers; navigation.py back/start/stop
 outcome.py    the recommendation and the link; text.py how values read; parsing.py one-question parsers
 """
+
 from bot.conversation.reply import Link, Outcome, Pass, Say, ToQuestions
 from bot.conversation.state import APPLICANT, CONFIRM, STATE, Message, State
 from bot.conversation.turn import turn

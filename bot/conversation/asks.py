@@ -3,6 +3,7 @@
 Besides the Situation fields: who the application is for (`applicant`) and the one line that
 confirms facts read from free text (`confirm_facts`).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -29,8 +30,14 @@ def ask(state: State, field: Optional[str], lang: str, today: datetime.date) -> 
     elif field == CONFIRM:
         message = confirm_facts(state, lang)
     elif field in SITUATION_FIELDS:
-        message = question(field, lang, today, situation_from(state.situation_values()), about=about(state),
-                           unsure=field in state.memo["unsure"])
+        message = question(
+            field,
+            lang,
+            today,
+            situation_from(state.situation_values()),
+            about=about(state),
+            unsure=field in state.memo["unsure"],
+        )
     else:
         return None
     return Say(message["text"], message["buttons"])

@@ -7,6 +7,7 @@ The rules for using what a message says (issue 6):
 - an answer that cannot be read never erases anything; "I don't know" gets where to find the answer,
   and a question still unanswered after being asked twice is left out (the outcome says what to check).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -24,9 +25,24 @@ from bot.routing import SITUATION_FIELDS, Situation, recommend
 #: Intents that leave the question for a moment; rules answer them and come back to the form.
 CONTROL = {"go_back", "stop", "start_over", "goodbye", "change_language", "change_answer", "forget_me", "get_link"}
 SIDE_QUESTIONS = {
-    "ask_cukr", "ask_signature", "ask_paper", "ask_mos", "ask_fees", "ask_fingerprints", "ask_confirmation",
-    "ask_employer", "ask_pesel", "ask_human", "ask_processing_time", "ask_print_post", "ask_who_may_sign",
-    "ask_posted_application", "ask_trusted_profile", "ask_cukr_employer", "greet", "thank",
+    "ask_cukr",
+    "ask_signature",
+    "ask_paper",
+    "ask_mos",
+    "ask_fees",
+    "ask_fingerprints",
+    "ask_confirmation",
+    "ask_employer",
+    "ask_pesel",
+    "ask_human",
+    "ask_processing_time",
+    "ask_print_post",
+    "ask_who_may_sign",
+    "ask_posted_application",
+    "ask_trusted_profile",
+    "ask_cukr_employer",
+    "greet",
+    "thank",
 }
 INTERRUPTIONS = CONTROL | SIDE_QUESTIONS
 
@@ -98,14 +114,21 @@ def passes_to_rules(work: Work, reading: read.Reading, yes_no: Optional[bool]) -
     а скільки коштує?" (an answer said first, then a question) is answered and its question too.
     """
     message, requested, asking, given = work.message, work.state.requested, work.asking, reading.given
-    direct = (asking in given and asking not in reading.to_confirm) or (requested == APPLICANT and reading.subject) or \
-        (requested == CONFIRM and (given or yes_no is not None))
+    direct = (
+        (asking in given and asking not in reading.to_confirm)
+        or (requested == APPLICANT and reading.subject)
+        or (requested == CONFIRM and (given or yes_no is not None))
+    )
     side_question = message.intent in SIDE_QUESTIONS and read.is_question(message.text, work.lang) and not message.payload
     answers_first = side_question and direct and read.statement_before_question(message.text)
     # "but I don't want a new visa, I want a residence card" is an answer, not "stop"
     states_facts = message.intent in ("stop", "goodbye") and bool(given) and not message.payload
-    if requested and message.intent in INTERRUPTIONS and not (direct and (not side_question or answers_first)) and not (
-            reading.dont_know or reading.asks_why or states_facts):
+    if (
+        requested
+        and message.intent in INTERRUPTIONS
+        and not (direct and (not side_question or answers_first))
+        and not (reading.dont_know or reading.asks_why or states_facts)
+    ):
         return True
     if answers_first and message.intent in REPLIES:
         work.replies.append(Say(reply_text(message.intent, work.lang, work.slots.get(APPLICANT))))
@@ -152,8 +175,9 @@ def valid(work: Work, given: Dict[str, Any]) -> Tuple[Dict[str, Any], set]:
     return accepted, refused
 
 
-def confirmed(work: Work, reading: read.Reading, yes_no: Optional[bool],
-              given: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+def confirmed(
+    work: Work, reading: read.Reading, yes_no: Optional[bool], given: Dict[str, Any]
+) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     """The answer to "So: ... Right?", and what it changes (each change said)."""
     if reading.subject and reading.subject != "self" and yes_no is not True:
         # "no, it's for my wife": what was read may have been about the person typing; ask again
@@ -167,8 +191,9 @@ def confirmed(work: Work, reading: read.Reading, yes_no: Optional[bool],
     return changes, pending
 
 
-def confirmation(work: Work, yes_no: Optional[bool], given: Dict[str, Any], pending: Dict[str, Any],
-                 wrong: Optional[str]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+def confirmation(
+    work: Work, yes_no: Optional[bool], given: Dict[str, Any], pending: Dict[str, Any], wrong: Optional[str]
+) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     """Yes takes the facts, a correction fixes them, no drops them (a button may name the wrong one).
 
     Facts about other things than those to confirm mean the person answered something else: those
@@ -215,8 +240,12 @@ def answered(work: Work, reading: read.Reading, given: Dict[str, Any]) -> Tuple[
             say_changed(work, name, old, value)
         else:
             work.memo["kept"] = name
-            work.say("conversation.kept", field=label(name, work.lang),
-                     old=display(name, old, work.lang), new=display(name, value, work.lang))
+            work.say(
+                "conversation.kept",
+                field=label(name, work.lang),
+                old=display(name, old, work.lang),
+                new=display(name, value, work.lang),
+            )
     return changes, pending
 
 
@@ -224,20 +253,27 @@ def take_subject(work: Work, subject: Optional[str]) -> None:
     """Whom it is for, when the message names someone else than known and may change it."""
     known, message = work.slots.get(APPLICANT), work.message
     if subject and subject != known:
-        if known in (None, "self") or message.payload or work.state.requested == APPLICANT or \
-                read.says_changed(message.text, work.lang):
+        if (
+            known in (None, "self")
+            or message.payload
+            or work.state.requested == APPLICANT
+            or read.says_changed(message.text, work.lang)
+        ):
             work.slots[APPLICANT] = subject
 
 
-def not_answered(work: Work, reading: read.Reading, changes: Dict[str, Any], pending: Dict[str, Any],
-                 refused: set) -> bool:
+def not_answered(work: Work, reading: read.Reading, changes: Dict[str, Any], pending: Dict[str, Any], refused: set) -> bool:
     """The question asked got no answer: why it is asked, where to look, or give up; False when the
     question comes again uncounted (after "why?")."""
     requested, memo = work.state.requested, work.memo
     if not (requested in SITUATION_FIELDS or requested == APPLICANT):
         return True
-    if requested in changes or requested in pending or requested in refused or \
-            (requested == APPLICANT and work.slots.get(APPLICANT) is not None):
+    if (
+        requested in changes
+        or requested in pending
+        or requested in refused
+        or (requested == APPLICANT and work.slots.get(APPLICANT) is not None)
+    ):
         return True
     if reading.asks_why:
         work.say(f"conversation.why.{requested}")
@@ -258,8 +294,12 @@ def not_answered(work: Work, reading: read.Reading, changes: Dict[str, Any], pen
 
 
 def say_changed(work: Work, name: str, old: Any, new: Any) -> None:
-    work.say("conversation.changed", field=label(name, work.lang),
-             new=display(name, new, work.lang), old=display(name, old, work.lang))
+    work.say(
+        "conversation.changed",
+        field=label(name, work.lang),
+        new=display(name, new, work.lang),
+        old=display(name, old, work.lang),
+    )
 
 
 def give_up(work: Work, question: str, key: str) -> None:
@@ -324,4 +364,3 @@ def next_situation_question(memo: Dict[str, Any], slots: Dict[str, Any], today: 
         if name not in memo["unknown"]:
             return name
     return None
-

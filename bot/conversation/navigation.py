@@ -1,4 +1,5 @@
 """Going back, starting over, stopping and forgetting: the person stays in control of the questions."""
+
 from __future__ import annotations
 
 import datetime
@@ -21,7 +22,7 @@ def last_answered(state: State) -> Optional[str]:
 
 
 def go_back(state: State, message: Message, lang: str, today: datetime.date) -> Tuple[State, List[Any]]:
-    """"back": during the questions, change the last answer; after the outcome, choose which answer.
+    """ "back": during the questions, change the last answer; after the outcome, choose which answer.
 
     After an outcome the last answer is rarely the wrong one (a wrong procedure decides everything),
     so the person picks the answer to change; `/change_answer{"change": "<field>"}` clears that one.
@@ -30,9 +31,15 @@ def go_back(state: State, message: Message, lang: str, today: datetime.date) -> 
     if chosen in answered:
         field = chosen
     elif not state.asking and answered:
-        buttons = [{"title": say("conversation.change_button", lang, field=label(f, lang),
-                                 value=display(f, state.answers[f], lang)),
-                    "payload": '/change_answer{"change": "%s"}' % f} for f in answered]
+        buttons = [
+            {
+                "title": say(
+                    "conversation.change_button", lang, field=label(f, lang), value=display(f, state.answers[f], lang)
+                ),
+                "payload": '/change_answer{"change": "%s"}' % f,
+            }
+            for f in answered
+        ]
         return state, [Say(say("conversation.change_which", lang), buttons)]
     else:
         field = last_answered(state)
@@ -61,5 +68,5 @@ def stop(state: State, message: Message, lang: str, today: datetime.date) -> Tup
 
 
 def forget(state: State, message: Message, lang: str, today: datetime.date) -> Tuple[State, List[Any]]:
-    """"Forget me": confirmed in the person's language; nothing is carried on, not even the language."""
+    """ "Forget me": confirmed in the person's language; nothing is carried on, not even the language."""
     return State(cleared=True, stopped=True), [Say(say("forget.done", lang))]

@@ -1,4 +1,5 @@
 """The outcome: the recommendation as text and as data, and the personal link that goes with it."""
+
 from __future__ import annotations
 
 import datetime
@@ -31,8 +32,15 @@ def unchecked(fields: List[str], lang: str) -> str:
     """What could not be checked, and for each what to verify."""
     labels = ", ".join(say(f"conversation.labels.{f}", lang) for f in fields)
     lines = [say("conversation.unchecked", lang, fields=labels)]
-    lines += [say("conversation.unchecked_field", lang, field=say(f"conversation.labels.{f}", lang),
-                  how=say(f"conversation.verify.{f}", lang)) for f in fields]
+    lines += [
+        say(
+            "conversation.unchecked_field",
+            lang,
+            field=say(f"conversation.labels.{f}", lang),
+            how=say(f"conversation.verify.{f}", lang),
+        )
+        for f in fields
+    ]
     return "\n".join(lines)
 
 
@@ -43,8 +51,11 @@ def outcome(state: State, message: Message, lang: str, today: datetime.date) -> 
     if state.memo["shown"] == shown:
         # nothing new since the answer above: not all of it again; a question gets its answer
         question = question_asked(message, lang)
-        text = reply_text(question, lang, state.answers.get(APPLICANT), recommend(situation, today).signer) \
-            if question else say("chat.outcome_unchanged", lang)
+        text = (
+            reply_text(question, lang, state.answers.get(APPLICANT), recommend(situation, today).signer)
+            if question
+            else say("chat.outcome_unchanged", lang)
+        )
         return state, [Say(text, link_button(lang))]
     after = state.copy()
     after.memo["shown"] = shown
@@ -55,9 +66,11 @@ def outcome(state: State, message: Message, lang: str, today: datetime.date) -> 
         # Some answers stayed unknown: show what is decided and what the person must verify.
         decision = "\n".join(decided_lines(rec) + [unchecked(unknown or rec.missing, lang)])
     person = about(state)
-    note = {"applicant": f"conversation.signer_note.{person}", "sponsor": "conversation.signer_note_sponsor",
-            "legal_representative": "conversation.signer_note.child" if person == "child" else None,
-            }.get(rec.signer or "")
+    note = {
+        "applicant": f"conversation.signer_note.{person}",
+        "sponsor": "conversation.signer_note_sponsor",
+        "legal_representative": "conversation.signer_note.child" if person == "child" else None,
+    }.get(rec.signer or "")
     if person != "self" and note:
         # "Who signs: you" would be wrong when the person asks for someone else
         decision = decision.replace(say(f"render.signer.{rec.signer}", lang), say(note, lang))
@@ -79,7 +92,7 @@ def open_questions(state: State, ask_next: List[str]) -> List[str]:
 
 
 def handoff(state: State, message: Message, lang: str, today: datetime.date) -> Tuple[State, List[Any]]:
-    """"Get my checklist": the personal link and its QR code, once the questions are done.
+    """ "Get my checklist": the personal link and its QR code, once the questions are done.
 
     One rule in every language: the link comes with the answer. Until then the questions go on where
     they were (never a restart); answers that could not be given are marked on it.

@@ -4,6 +4,7 @@ A button sets exactly what it says; typed text goes through `bot.understanding.u
 entities the NLU may have put in slots from typed text are not trusted. The answer to the question
 asked is taken at once; other facts read from free text are to be confirmed first.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -70,8 +71,11 @@ def chosen_subject(text: str, lang: str) -> Optional[str]:
     for subject, title in i18n.raw("conversation.applicant", lang).items():
         if words in (normal(title), subject):
             return subject
-    named = {subject for subject, names in i18n.raw("conversation.subject_words", lang).items()
-             if any(contains(words, name) for name in names)}
+    named = {
+        subject
+        for subject, names in i18n.raw("conversation.subject_words", lang).items()
+        if any(contains(words, name) for name in names)
+    }
     if {"wife", "husband"} <= named:
         named -= {"wife", "husband"}  # "he" and "she" together name nobody
     return named.pop() if len(named) == 1 else None
@@ -120,12 +124,15 @@ def asked_question(requested: Optional[str], pending: Dict[str, Any], message: M
 def read_payload(message: Message) -> Reading:
     """A button: exactly the values its payload sets."""
     chosen = message.slots_set.get(APPLICANT)
-    return Reading(given={f: v for f, v in message.slots_set.items() if f in SITUATION_FIELDS},
-                   subject=chosen if chosen in SUBJECTS else None)
+    return Reading(
+        given={f: v for f, v in message.slots_set.items() if f in SITUATION_FIELDS},
+        subject=chosen if chosen in SUBJECTS else None,
+    )
 
 
-def read_typed(message: Message, lang: str, requested: Optional[str], asking: Optional[str],
-               slots: Dict[str, Any], today: datetime.date) -> Reading:
+def read_typed(
+    message: Message, lang: str, requested: Optional[str], asking: Optional[str], slots: Dict[str, Any], today: datetime.date
+) -> Reading:
     """Typed text as the understanding step reads it, knowing what is known and what was asked."""
     text = message.text
     known: Dict[str, Any] = {k: v for k, v in slots.items() if k in SITUATION_FIELDS and v is not None}
@@ -134,21 +141,24 @@ def read_typed(message: Message, lang: str, requested: Optional[str], asking: Op
     understood = understand(text, lang, asking=asking, today=today, known=known)
     reading = Reading(given={f: stored(fact.value) for f, fact in understood.facts.items() if f in SITUATION_FIELDS})
     # Inferred facts, and facts about another question than the one asked, are confirmed first.
-    reading.to_confirm = {f for f, fact in understood.facts.items()
-                          if getattr(fact, "inferred", False) or (requested and f != asking)}
+    reading.to_confirm = {
+        f for f, fact in understood.facts.items() if getattr(fact, "inferred", False) or (requested and f != asking)
+    }
     if requested in (None, APPLICANT) and len(reading.given) > 1:
         # a first message telling several things: what they apply for is in the "Right?" line too,
         # so a misread procedure is seen before it decides everything
         reading.to_confirm |= set(reading.given)
     reading.subject = subject_of(understood.subject, text, lang) or (
-        chosen_subject(text, lang) if requested == APPLICANT else None)
+        chosen_subject(text, lang) if requested == APPLICANT else None
+    )
     reading.dont_know, reading.asks_why = bool(understood.dont_know), bool(understood.asks_why)
     reading.corrects = bool(getattr(understood, "correction", False))
     return reading
 
 
-def complete_typed(reading: Reading, message: Message, lang: str, question: Dict[str, Any],
-                   values: Dict[str, Any], today: datetime.date) -> Reading:
+def complete_typed(
+    reading: Reading, message: Message, lang: str, question: Dict[str, Any], values: Dict[str, Any], today: datetime.date
+) -> Reading:
     """What the understanding step leaves: a typed aim's title, "China" at "who is it for?", the change
     a "kept" reply asked for, and the one-question parsers. `question` holds requested, asking, kept, unsure."""
     requested, asking, kept = question["requested"], question["asking"], question["kept"]

@@ -1,4 +1,5 @@
 """What a turn gives back: plain dataclasses the adapters turn into channel messages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

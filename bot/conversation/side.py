@@ -1,4 +1,5 @@
 """Answers outside the questions: greetings, questions about a topic, not understood, "which language?"."""
+
 from __future__ import annotations
 
 import datetime
@@ -25,10 +26,27 @@ REPLIES = {
     "deny": "chat.deny_idle",
     "out_of_scope": "chat.out_of_scope",
     "change_language": "chat.change_language",
-    **{intent: f"faq.{intent}" for intent in (
-        "ask_cukr", "ask_signature", "ask_paper", "ask_mos", "ask_fees", "ask_fingerprints",
-        "ask_confirmation", "ask_employer", "ask_pesel", "ask_human", "ask_processing_time", "ask_print_post",
-        "ask_who_may_sign", "ask_posted_application", "ask_trusted_profile", "ask_cukr_employer")},
+    **{
+        intent: f"faq.{intent}"
+        for intent in (
+            "ask_cukr",
+            "ask_signature",
+            "ask_paper",
+            "ask_mos",
+            "ask_fees",
+            "ask_fingerprints",
+            "ask_confirmation",
+            "ask_employer",
+            "ask_pesel",
+            "ask_human",
+            "ask_processing_time",
+            "ask_print_post",
+            "ask_who_may_sign",
+            "ask_posted_application",
+            "ask_trusted_profile",
+            "ask_cukr_employer",
+        )
+    },
 }
 #: Answers that are no answer to a message stating facts: such a message goes to the questions.
 HANDED_ON = {"out_of_scope", "deny", "affirm", "greet"}
@@ -122,11 +140,12 @@ def bare_procedure(state: State, message: Message, lang: str, today: datetime.da
 
 def language_reply(state: State, message: Message, lang: str) -> Say:
     """The switch confirmed in the new language, or, when no language was named, a button for each."""
-    if languages.asked_for(message.text, "change_language", message.entities, state.language) or \
-            lang != state.language:
+    if languages.asked_for(message.text, "change_language", message.entities, state.language) or lang != state.language:
         return Say(say("chat.change_language", lang))
-    buttons = [{"title": i18n.t("language_name", code), "payload": f'/change_language{{"language": "{code}"}}'}
-               for code in i18n.SUPPORTED_LANGUAGES]
+    buttons = [
+        {"title": i18n.t("language_name", code), "payload": f'/change_language{{"language": "{code}"}}'}
+        for code in i18n.SUPPORTED_LANGUAGES
+    ]
     return Say(say("chat.choose_language", lang), buttons)
 
 

@@ -4,6 +4,7 @@
 bookkeeping in `memo`) plus two facts of the dialogue so far; `Message` is the typed text or button
 payload and what the NLU said about it. The adapters in actions/ translate both from the tracker.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -27,10 +28,17 @@ MAX_ASKS = 2
 
 def new_memo(saved: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     saved = saved or {}
-    return {"asked": dict(saved.get("asked") or {}), "pending": dict(saved.get("pending") or {}),
-            "unsure": list(saved.get("unsure") or []), "unknown": list(saved.get("unknown") or []),
-            "back_from": dict(saved.get("back_from") or {}), "which": bool(saved.get("which")),
-            "shown": saved.get("shown"), "kept": saved.get("kept"), "read_latest": bool(saved.get("read_latest"))}
+    return {
+        "asked": dict(saved.get("asked") or {}),
+        "pending": dict(saved.get("pending") or {}),
+        "unsure": list(saved.get("unsure") or []),
+        "unknown": list(saved.get("unknown") or []),
+        "back_from": dict(saved.get("back_from") or {}),
+        "which": bool(saved.get("which")),
+        "shown": saved.get("shown"),
+        "kept": saved.get("kept"),
+        "read_latest": bool(saved.get("read_latest")),
+    }
 
 
 @dataclass

@@ -1,4 +1,5 @@
 """How the conversation words things: catalog texts with the rules' constants, values as a person reads them."""
+
 from __future__ import annotations
 
 import datetime

@@ -3,6 +3,7 @@
 `message.step` is what the dialogue rules chose for the message (data/rules): the questions, a
 side answer, back, ...; every step first settles the language to answer in.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -24,9 +25,16 @@ def ask_step(state: State, message: Message, lang: str, today: datetime.date) ->
 
 
 STEPS: Dict[str, Callable[[State, Message, str, datetime.date], Tuple[State, List[Any]]]] = {
-    "form": questions_turn, "ask": ask_step, "reply": side.side_answer, "fallback": side.fallback,
-    "back": navigation.go_back, "start_over": navigation.start_over, "stop": navigation.stop,
-    "forget": navigation.forget, "outcome": outcome.outcome, "handoff": outcome.handoff,
+    "form": questions_turn,
+    "ask": ask_step,
+    "reply": side.side_answer,
+    "fallback": side.fallback,
+    "back": navigation.go_back,
+    "start_over": navigation.start_over,
+    "stop": navigation.stop,
+    "forget": navigation.forget,
+    "outcome": outcome.outcome,
+    "handoff": outcome.handoff,
 }
 
 
@@ -34,9 +42,16 @@ def language_of(state: State, message: Message) -> str:
     """The language to answer in (bot.language.choose): one asked for in this message (button or typed),
     the channel's metadata.language, the language the message is written in when it says enough,
     else the current one."""
-    return i18n.normalise_language(languages.choose(
-        message.text, current=state.language, metadata_language=message.language, intent=message.intent,
-        entities=message.entities, previous_metadata_language=message.previous_language))
+    return i18n.normalise_language(
+        languages.choose(
+            message.text,
+            current=state.language,
+            metadata_language=message.language,
+            intent=message.intent,
+            entities=message.entities,
+            previous_metadata_language=message.previous_language,
+        )
+    )
 
 
 def turn(state: State, message: Message, today: datetime.date) -> Tuple[State, List[Any]]:

@@ -3,6 +3,7 @@
 The engine knows no law of its own: it evaluates the conditions in rules.yml, collects what
 the first matching rule of each block decides, and names the facts still needed (`missing`).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -21,8 +22,18 @@ RULES_PATH = Path(__file__).with_name("rules.yml")
 SOURCES_PATH = Path(__file__).with_name("sources.yml")
 CONFIRMED_STATUSES = {"C-off", "C-sec"}
 #: Facts decided by the blocks themselves, usable in later blocks' conditions.
-DERIVED = ["cukr_eligible", "route", "channel", "channel_rule", "authority", "signer",
-           "signature_options", "employer_action", "stamp_duty_pln", "card_fee_pln"]
+DERIVED = [
+    "cukr_eligible",
+    "route",
+    "channel",
+    "channel_rule",
+    "authority",
+    "signer",
+    "signature_options",
+    "employer_action",
+    "stamp_duty_pln",
+    "card_fee_pln",
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class Block:
 @dataclass(frozen=True)
 class Implication:
     """A fact that follows from another (a UKR-status holder has a PESEL UKR): never asked."""
+
     when: Dict[str, Any]
     then: Dict[str, Any]
 
@@ -98,26 +110,39 @@ def _resolve_constants(value: Any, constants: Dict[str, Any]) -> Any:
 
 
 def _parse_rule(raw: Dict[str, Any], constants: Dict[str, Any], known: List[str]) -> Rule:
-    base = {"then": raw.get("then", {}), "steps": raw.get("steps", []),
-            "warnings": raw.get("warnings", []), "links": raw.get("links", [])}
+    base = {
+        "then": raw.get("then", {}),
+        "steps": raw.get("steps", []),
+        "warnings": raw.get("warnings", []),
+        "links": raw.get("links", []),
+    }
     cases = []
     for raw_case in raw.get("cases") or [{"when": raw.get("when", {})}]:
         when = _resolve_constants(raw_case.get("when", {}) or {}, constants)
         check(when, known)
-        cases.append(Case(
-            when=when,
-            then=_resolve_constants({**base["then"], **(raw_case.get("then") or {})}, constants),
-            steps=base["steps"] + raw_case.get("steps", []),
-            warnings=base["warnings"] + raw_case.get("warnings", []),
-            links=base["links"] + raw_case.get("links", []),
-        ))
+        cases.append(
+            Case(
+                when=when,
+                then=_resolve_constants({**base["then"], **(raw_case.get("then") or {})}, constants),
+                steps=base["steps"] + raw_case.get("steps", []),
+                warnings=base["warnings"] + raw_case.get("warnings", []),
+                links=base["links"] + raw_case.get("links", []),
+            )
+        )
     silent = bool(raw.get("silent"))
     if not silent:
         missing = [k for k in ("title", "legal_basis", "sources", "status") if not raw.get(k)]
         if missing:
             raise ValueError(f"rule {raw['id']} lacks {missing}")
-    return Rule(id=raw["id"], silent=silent, title=raw.get("title", ""), legal_basis=raw.get("legal_basis", ""),
-                sources=list(raw.get("sources", [])), status=raw.get("status", ""), cases=cases)
+    return Rule(
+        id=raw["id"],
+        silent=silent,
+        title=raw.get("title", ""),
+        legal_basis=raw.get("legal_basis", ""),
+        sources=list(raw.get("sources", [])),
+        status=raw.get("status", ""),
+        cases=cases,
+    )
 
 
 @lru_cache(maxsize=None)
@@ -136,8 +161,14 @@ def load_rules() -> RuleBook:
         check(when, known)
         check({name: True for name in raw["then"]}, SITUATION_FIELDS)
         implied.append(Implication(when=when, then=raw["then"]))
-    book = RuleBook(constants=constants, links=data.get("links", {}), step_order=data.get("step_order", []),
-                    blocks=blocks, sources=sources, implied=implied)
+    book = RuleBook(
+        constants=constants,
+        links=data.get("links", {}),
+        step_order=data.get("step_order", []),
+        blocks=blocks,
+        sources=sources,
+        implied=implied,
+    )
     for rule in book.all_rules():
         unknown = [s for s in rule.sources if s not in sources]
         if unknown:
@@ -151,8 +182,7 @@ def _text_params(situation: Situation, facts: Dict[str, Any], today: datetime.da
     since = situation.ukr_status_since
     if since:
         # the day the current status reaches 365 days, but never before the window opens
-        params["cukr_from"] = max(since + datetime.timedelta(days=book.constants["cukr_days"]),
-                                  book.constants["cukr_opens"])
+        params["cukr_from"] = max(since + datetime.timedelta(days=book.constants["cukr_days"]), book.constants["cukr_opens"])
     else:
         params["cukr_from"] = None
     for name in ("stamp_duty_pln", "card_fee_pln"):
@@ -248,8 +278,7 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
     return _recommendation(run, situation, today, language, book)
 
 
-def _recommendation(run: _Run, situation: Situation, today: datetime.date, language: str,
-                    book: RuleBook) -> Recommendation:
+def _recommendation(run: _Run, situation: Situation, today: datetime.date, language: str, book: RuleBook) -> Recommendation:
     ask_next = sorted(run.missing, key=QUESTION_ORDER.index)
     missing = sorted(set(run.missing) | set(run.later), key=QUESTION_ORDER.index)
     get = run.get
@@ -292,7 +321,7 @@ def _look_ahead(block: Block, rule: Rule, case: Case, facts: Dict[str, Any], tod
     """
     cases = [(r, c) for r in block.rules for c in r.cases]
     needed: List[str] = []
-    for _, later_case in cases[cases.index((rule, case)):]:
+    for _, later_case in cases[cases.index((rule, case)) :]:
         truth, undecided = evaluate(later_case.when, facts, today, every=True)
         if truth:
             break
@@ -315,5 +344,10 @@ def _legal_basis(rule: Rule, language: str) -> str:
 
 def _fired(rule: Rule, book: RuleBook, language: str) -> FiredRule:
     urls = [url for source in rule.sources for url in book.sources[source]]
-    return FiredRule(id=rule.id, title=_title(rule, language), legal_basis=_legal_basis(rule, language),
-                     sources=urls, confirmed=rule.confirmed)
+    return FiredRule(
+        id=rule.id,
+        title=_title(rule, language),
+        legal_basis=_legal_basis(rule, language),
+        sources=urls,
+        confirmed=rule.confirmed,
+    )

@@ -3,6 +3,7 @@ karta pobytu", "ja mam kartę pobytu". A document named with its end date or as 
 person's present status, not the procedure they ask for (a consulate visa for someone in Poland on a
 visa ending in March is harmful advice); its date is the end date (date_facts).
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -11,27 +12,41 @@ from bot.understanding.lexicon import Match
 from bot.understanding.reading import Reading
 
 #: procedures that are also a document one can hold; the others name an action ("extend my visa")
-DOCUMENTS = {"visa", "temporary_residence", "work_permit", "cukr", "permanent_residence", "eu_long_term_resident",
-             "eu_family_residence_card", "uk_withdrawal_agreement_card"}
+DOCUMENTS = {
+    "visa",
+    "temporary_residence",
+    "work_permit",
+    "cukr",
+    "permanent_residence",
+    "eu_long_term_resident",
+    "eu_family_residence_card",
+    "uk_withdrawal_agreement_card",
+}
 #: how far before a document a holding word or an aim still belongs to it ("on a valid karta pobytu")
 _REACH = 3
 
 
 def _wished(r: Reading, m: Match) -> bool:
-    """"I need a visa", "how do I get a national visa", "renew my card": an aim in the phrase or just before it."""
+    """ "I need a visa", "how do I get a national visa", "renew my card": an aim in the phrase or just before it."""
     clause = r.clause_of(m.start)
-    return any(r.clause_of(a.start) == clause and a.start < m.end and m.start - a.end <= _REACH
-               for a in r.kind("aim", "correction"))
+    return any(
+        r.clause_of(a.start) == clause and a.start < m.end and m.start - a.end <= _REACH for a in r.kind("aim", "correction")
+    )
 
 
 def _named_as_held(r: Reading, m: Match) -> bool:
     clause = r.clause_of(m.start)
-    holding = any(r.clause_of(h.start) == clause and h.end <= m.start and m.start - h.end <= _REACH - 1
-                  for h in r.kind("holding"))
+    holding = any(
+        r.clause_of(h.start) == clause and h.end <= m.start and m.start - h.end <= _REACH - 1 for h in r.kind("holding")
+    )
     # "visa until March": an end cue after it, then a date; "wiza do Polski" is no end date
-    ends = any(r.clause_of(c.start) == clause and c.start >= m.end
-               and any(r.clause_of(d.start) == clause and d.start >= c.end for d in r.dates)
-               for c in r.kind("date_cue") if c.label[1] == "permit_expires")
+    ends = any(
+        r.clause_of(c.start) == clause
+        and c.start >= m.end
+        and any(r.clause_of(d.start) == clause and d.start >= c.end for d in r.dates)
+        for c in r.kind("date_cue")
+        if c.label[1] == "permit_expires"
+    )
     return holding or ends
 
 

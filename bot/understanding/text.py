@@ -4,6 +4,7 @@ Matching happens on lower-case, diacritic-free forms so that "czesc, mam status 
 "cześć" and "Białoruś" meets "bialorus"; the lemma (simplemma for Polish and English,
 pymorphy3 for Ukrainian and Russian) lets one vocabulary entry reach every inflected form.
 """
+
 from __future__ import annotations
 
 import re
@@ -91,7 +92,7 @@ def tokenize(text: str, lang: str, clause_breaks: frozenset) -> List[Token]:
     # apostrophes inside words ("сім’ї", "don’t"); one character each, so offsets stay those of `text`
     text = text.replace("’", "'").replace("ʼ", "'").replace("`", "'")
     for m in _WORD.finditer(text):
-        between = text[last_end:m.start()]
+        between = text[last_end : m.start()]
         if _CLAUSE_PUNCT.search(between):
             clause += 1
         if _SENTENCE_END.search(between):

@@ -4,6 +4,7 @@ Server-rendered forms (no JavaScript): every answer so far travels in hidden for
 POST, never in the URL. After each answer the engine is asked again; its `missing` gives the
 next question, and each part it has decided already is shown at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,15 @@ def _answers(form: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str, str]]]:
     """The answers carried in the form, plus the one just given; and what was wrong with it."""
     answers: Dict[str, Any] = {}
     for key, value in form.items():
-        if key.startswith(ANSWER_PREFIX) and key[len(ANSWER_PREFIX):] in SITUATION_FIELDS:
+        if key.startswith(ANSWER_PREFIX) and key[len(ANSWER_PREFIX) :] in SITUATION_FIELDS:
             try:
-                answers[key[len(ANSWER_PREFIX):]] = json.loads(value)
+                answers[key[len(ANSWER_PREFIX) :]] = json.loads(value)
             except (TypeError, ValueError):
                 continue
     given = form.get("set")
     if given:
         try:
-            update = json.loads(given[len("/inform"):] if given.startswith("/inform") else given)
+            update = json.loads(given[len("/inform") :] if given.startswith("/inform") else given)
         except ValueError:
             update = {}
         if isinstance(update, dict):
@@ -93,12 +94,17 @@ def _script(request: web.Request, form: Any, make_link: bool) -> web.Response:
     caller_rec = recommend(situation, day, caller)
     context = base_context(request, lang)
     context.update(
-        caller_lang=caller, answers=answers,
+        caller_lang=caller,
+        answers=answers,
         hidden={f"{ANSWER_PREFIX}{k}": json.dumps(v, ensure_ascii=False) for k, v in answers.items()},
         shown=[(_label(k, lang), _shown(k, v, lang)) for k, v in answers.items()],
-        problems=[i18n.t("staff.invalid", lang, field=_label(field, lang), value=value, reason=reason)
-                  for field, value, reason in problems],
-        decided=decided_lines(rec), rec=rec, number=len(answers) + 1,
+        problems=[
+            i18n.t("staff.invalid", lang, field=_label(field, lang), value=value, reason=reason)
+            for field, value, reason in problems
+        ],
+        decided=decided_lines(rec),
+        rec=rec,
+        number=len(answers) + 1,
         question=_question(rec.ask_next[0], caller, lang, situation) if rec.ask_next else None,
         recommendation=sections(caller_rec, with_sources=False) if not rec.missing else [],
         link=links.link_for(situation, caller, day) if make_link and not rec.missing else None,
@@ -113,10 +119,16 @@ def _question(field: str, caller: str, lang: str, situation: Situation) -> Dict[
     staff_buttons = questions.buttons(field, lang, day, situation)
     # typed answers only where buttons cannot cover every value: dates and countries
     kind = "date" if field in questions.DATE_FIELDS else "country" if field == "citizenship" else "choice"
-    return {"field": field, "label": _label(field, lang), "read_aloud": asked["text"], "polish": in_polish,
-            "caller_buttons": [b["title"] for b in asked["buttons"]],
-            "buttons": staff_buttons, "kind": kind,
-            "suggestions": _countries(lang) if field == "citizenship" else []}
+    return {
+        "field": field,
+        "label": _label(field, lang),
+        "read_aloud": asked["text"],
+        "polish": in_polish,
+        "caller_buttons": [b["title"] for b in asked["buttons"]],
+        "buttons": staff_buttons,
+        "kind": kind,
+        "suggestions": _countries(lang) if field == "citizenship" else [],
+    }
 
 
 def _countries(lang: str) -> List[Tuple[str, str]]:
@@ -128,4 +140,3 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/staff", staff_page)
     app.router.add_post("/staff", staff_page)
     app.router.add_post("/staff/link", staff_link)
-
