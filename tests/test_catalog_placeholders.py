@@ -25,7 +25,7 @@ from bot.routing.engine import _text_params, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("bot", "actions", "connectors")
-#: calls that add the rules' constants themselves (actions/context.say, the pages' translator)
+#: calls that add the rules' constants themselves (bot/conversation/text.say, the pages' translator)
 SAYERS = {"say"}
 ANY = "*"
 

@@ -14,6 +14,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot import i18n, links, questions
+from bot.conversation import Message, Say, State, turn
 from bot.render import decided_lines, sections
 from bot.routing import SITUATION_FIELDS, Situation, recommend
 from bot.web.pages import base_context, page_language, render, today
@@ -105,26 +106,33 @@ def _script(request: web.Request, form: Any, make_link: bool) -> web.Response:
         decided=decided_lines(rec),
         rec=rec,
         number=len(answers) + 1,
-        question=_question(rec.ask_next[0], caller, lang, situation) if rec.ask_next else None,
+        question=_question(rec.ask_next[0], caller, lang, situation, answers) if rec.ask_next else None,
         recommendation=sections(caller_rec, with_sources=False) if not rec.missing else [],
         link=links.link_for(situation, caller, day) if make_link and not rec.missing else None,
     )
     return render("staff.html", request, context)
 
 
-def _question(field: str, caller: str, lang: str, situation: Situation) -> Dict[str, Any]:
+def _asked(answers: Dict[str, Any], field: str, language: str) -> Say:
+    """The question as the chat asks it (the same bot.conversation turn), in `language`."""
+    state = State(answers=answers, language=language, requested=field)
+    _, replies = turn(state, Message(step="ask", language=language), today())
+    return replies[0]
+
+
+def _question(field: str, caller: str, lang: str, situation: Situation, answers: Dict[str, Any]) -> Dict[str, Any]:
     day = today()
-    asked = questions.question(field, caller, day, situation)
-    in_polish = questions.question(field, "pl", day, situation)["text"]
+    asked = _asked(answers, field, caller)
+    in_polish = _asked(answers, field, "pl").text
     staff_buttons = questions.buttons(field, lang, day, situation)
     # typed answers only where buttons cannot cover every value: dates and countries
     kind = "date" if field in questions.DATE_FIELDS else "country" if field == "citizenship" else "choice"
     return {
         "field": field,
         "label": _label(field, lang),
-        "read_aloud": asked["text"],
+        "read_aloud": asked.text,
         "polish": in_polish,
-        "caller_buttons": [b["title"] for b in asked["buttons"]],
+        "caller_buttons": [b["title"] for b in asked.buttons],
         "buttons": staff_buttons,
         "kind": kind,
         "suggestions": _countries(lang) if field == "citizenship" else [],
