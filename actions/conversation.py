@@ -27,6 +27,8 @@ def today() -> datetime.date:
 
 
 def state_of(tracker: Tracker, requested: Optional[str] = None) -> State:
+    """The slots as a State, with two facts of the history: the answers set most recently, and
+    whether the outcome (not a stop or a restart) last ended the questions."""
     events = tracker.events
     recent = [e.get("name") for e in reversed(events) if e.get("event") == "slot" and e.get("name") in ANSWER_FIELDS]
     ended = [
@@ -70,6 +72,7 @@ def _answered_already(tracker: Tracker) -> bool:
 
 
 def message_of(tracker: Tracker, step: str) -> Message:
+    """The latest user message and what the NLU made of it; `step` is the action the rules chose."""
     latest = tracker.latest_message or {}
     said = [event for event in tracker.events if event.get("event") == "user"]
     set_now = {k: v for k, v in tracker.slots_to_validate().items() if k in ANSWER_FIELDS}

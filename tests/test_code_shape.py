@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,13 @@ def test_the_core_is_used_by_the_actions_through_one_call_of_turn():
         )
     ]
     assert calls == ["conversation.py"]
+
+
+def test_importing_the_conversation_core_loads_no_rasa():
+    code = (
+        "import sys, bot.conversation\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'rasa', 'rasa_sdk', 'sanic', 'tensorflow'})\n"
+        "print(','.join(loaded))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
