@@ -28,7 +28,7 @@ help:
 	@echo "make bench  - load benchmark, writes bench/results.json"
 	@echo "make eval   - NLU and understanding figures per language, writes eval/results.json"
 	@echo "make walk   - the every-path walker over all paths (make test walks a fixed-seed sample)"
-	@echo "make lint   - ruff (pyflakes + pycodestyle), also run by make test"
+	@echo "make lint   - ruff check (pyflakes + pycodestyle) and ruff format --check, also run by make test"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -71,6 +71,7 @@ run: $(MODEL) node_modules/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: $(MODEL) node_modules/.installed $(CHROMIUM) lint
 	$(PY) -m pytest -p no:cacheprovider

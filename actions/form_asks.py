@@ -13,6 +13,7 @@ This subclass is registered after ValidateSituationForm under the same name (ras
 subclasses after their base), so it is the one Rasa calls; ValidateSituationForm alone stays what
 tests/test_actions.py checks.
 """
+
 from __future__ import annotations
 
 from typing import List

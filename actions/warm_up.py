@@ -6,6 +6,7 @@ answer in each language waited for simplemma's and dateparser's data: measured o
 machine under load, 2.1 s for English and 17.8 s for Polish, against under 1 ms afterwards.
 ACTIONS_WARM_UP=0 skips it (unit tests that only register the actions).
 """
+
 import os
 
 from bot.understanding import warm_up

@@ -8,6 +8,7 @@ shares add up to the wall time of that thread. Writes bench/profile-<label>.json
 buckets and the top frames; `python -m bench.profile before` and `... after` feed bench/PROFILE.md.
 py-spy needs ptrace rights (root, or CAP_SYS_PTRACE).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,18 +37,28 @@ BUCKETS: Dict[str, List[Tuple[str, Tuple[str, ...]]]] = {
     "rasa": [
         ("lock store", ("rasa/core/lock_store.py", "connectors/lock_store.py")),
         ("tracker load/save", ("tracker_store.py",)),
-        ("action call (HTTP to the action server)", ("rasa/core/actions/action.py:", "rasa/core/actions/forms.py",
-                                                     "rasa/core/actions/loops.py", "rasa/utils/endpoints.py",
-                                                     # the only jsonschema use in a turn: checking the
-                                                     # action server's answer (its deep recursion can
-                                                     # cut the stack below the action's own frame)
-                                                     "jsonschema/", "connectors/action_results.py")),
+        (
+            "action call (HTTP to the action server)",
+            (
+                "rasa/core/actions/action.py:",
+                "rasa/core/actions/forms.py",
+                "rasa/core/actions/loops.py",
+                "rasa/utils/endpoints.py",
+                # the only jsonschema use in a turn: checking the
+                # action server's answer (its deep recursion can
+                # cut the stack below the action's own frame)
+                "jsonschema/",
+                "connectors/action_results.py",
+            ),
+        ),
         ("NLU featurize", ("rasa/nlu/featurizers/", "rasa/nlu/tokenizers/", "rasa/nlu/extractors/")),
         ("NLU classify (DIET, fallback)", ("rasa/nlu/classifiers/", "rasa/utils/tensorflow/", "tensorflow/")),
         ("policies", ("rasa/core/policies/",)),
         ("rendering (responses)", ("rasa/core/nlg/",)),
-        ("Rasa graph engine and processor (other)", ("rasa/engine/", "rasa/core/processor.py",
-                                                     "rasa/core/agent.py", "rasa/shared/core/")),
+        (
+            "Rasa graph engine and processor (other)",
+            ("rasa/engine/", "rasa/core/processor.py", "rasa/core/agent.py", "rasa/shared/core/"),
+        ),
         ("REST channel (other)", ("connectors/rest.py", "rasa/core/channels/")),
         ("logging", ("logging/",)),
         ("HTTP server (Sanic)", ("sanic/",)),
@@ -71,7 +82,7 @@ LOOP = ("serve (sanic/server/runners.py", "_run (asyncio/events.py", "run_foreve
 def bucket_of(frames: List[str], server: str) -> str:
     """frames: outermost first, as py-spy writes them."""
     ran = max((i for i, f in enumerate(frames) if f.startswith(LOOP)), default=None)
-    work = frames[ran + 1:] if ran is not None else frames
+    work = frames[ran + 1 :] if ran is not None else frames
     if not work or work[-1].startswith(("select (selectors.py", "poll ", "epoll")):
         return "idle (event loop waiting)"
     for name, patterns in BUCKETS[server]:
@@ -99,8 +110,12 @@ def summarise(raw: Path, server: str, top: int = 15) -> Dict[str, object]:
         if frames:
             own[_short(frames[-1])] += n
     share = {k: round(100 * v / total, 1) for k, v in buckets.most_common()} if total else {}
-    return {"samples": total, "seconds": round(total / RATE, 1), "share_percent": share,
-            "top_own_frames_percent": {k: round(100 * v / total, 1) for k, v in own.most_common(top)}}
+    return {
+        "samples": total,
+        "seconds": round(total / RATE, 1),
+        "share_percent": share,
+        "top_own_frames_percent": {k: round(100 * v / total, 1) for k, v in own.most_common(top)},
+    }
 
 
 def _short(frame: str) -> str:
@@ -108,9 +123,27 @@ def _short(frame: str) -> str:
 
 
 def _record(pid: int, out: Path, seconds: float) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(int(seconds)),
-                             "--rate", str(RATE), "--format", "raw", "--threads", "--idle", "--nonblocking",
-                             "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            str(BIN / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(seconds)),
+            "--rate",
+            str(RATE),
+            "--format",
+            "raw",
+            "--threads",
+            "--idle",
+            "--nonblocking",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def profile(label: str) -> Dict[str, object]:
@@ -125,8 +158,7 @@ def profile(label: str) -> Dict[str, object]:
         url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
         _first_answer(url, "en", time.perf_counter())
         asyncio.run(_load(url, 2, _ours, seconds=5))  # every code path once before sampling
-        recorders = {name: _record(stack.process(name).pid, folder / f"{name}.raw", SECONDS)
-                     for name in ("rasa", "actions")}
+        recorders = {name: _record(stack.process(name).pid, folder / f"{name}.raw", SECONDS) for name in ("rasa", "actions")}
         load = asyncio.run(_load(url, USERS, _ours, seconds=SECONDS))
         for recorder in recorders.values():
             _, error = recorder.communicate(timeout=SECONDS + 60)
@@ -134,10 +166,14 @@ def profile(label: str) -> Dict[str, object]:
                 raise RuntimeError(error.decode(errors="replace")[-500:])
         for name in recorders:
             shutil.copy(folder / f"{name}.raw", RAW_DIR / f"mos-profile-{label}-{name}.raw")
-        result = {"label": label, "users": USERS, "load_average": list(os.getloadavg()),
-                  "bench": {k: load[k] for k in ("turn_latency_ms", "throughput_turns_per_s", "errors", "turns")},
-                  "rss_mb": {name: _group_rss_mb(stack.process(name).pid) for name in recorders},
-                  **{name: summarise(folder / f"{name}.raw", name) for name in recorders}}
+        result = {
+            "label": label,
+            "users": USERS,
+            "load_average": list(os.getloadavg()),
+            "bench": {k: load[k] for k in ("turn_latency_ms", "throughput_turns_per_s", "errors", "turns")},
+            "rss_mb": {name: _group_rss_mb(stack.process(name).pid) for name in recorders},
+            **{name: summarise(folder / f"{name}.raw", name) for name in recorders},
+        }
     finally:
         stack.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -148,8 +184,10 @@ def main(argv: List[str]) -> None:
     if argv[:1] == ["--summarise"]:
         label = argv[1]
         old = json.loads((ROOT / "bench" / f"profile-{label}.json").read_text())
-        result = {**old, **{name: summarise(RAW_DIR / f"mos-profile-{label}-{name}.raw", name)
-                            for name in ("rasa", "actions")}}
+        result = {
+            **old,
+            **{name: summarise(RAW_DIR / f"mos-profile-{label}-{name}.raw", name) for name in ("rasa", "actions")},
+        }
     else:
         label = argv[0] if argv else "now"
         result = profile(label)

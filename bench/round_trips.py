@@ -5,6 +5,7 @@ Starts the stack on free ports with the action server at DEBUG (rasa-sdk then lo
 "hello" to the recommendation, and prints, per turn, the actions the action server ran and the
 turn's latency. Writes bench/round_trips.json. Run: `.venv/bin/python -m bench.round_trips`.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,19 @@ from typing import Any, Dict, List
 from tools.stack import ROOT, Stack
 
 #: the answer this applicant gives to each question (an Indian worker in Poland), typed or by button
-ANSWERS = {"applicant": '/inform{"applicant": "self"}', "procedure": '/inform{"procedure": "temporary_residence"}',
-           "citizenship": "India", "purpose": '/inform{"purpose": "work"}', "in_poland": "yes",
-           "permit_expires": "31.12.2026", "minor": "no", "has_pesel": '/inform{"has_pesel": true}',
-           "has_trusted_profile": '/inform{"has_trusted_profile": true}',
-           "has_qualified_signature": '/inform{"has_qualified_signature": false}', "confirm_facts": "/affirm"}
+ANSWERS = {
+    "applicant": '/inform{"applicant": "self"}',
+    "procedure": '/inform{"procedure": "temporary_residence"}',
+    "citizenship": "India",
+    "purpose": '/inform{"purpose": "work"}',
+    "in_poland": "yes",
+    "permit_expires": "31.12.2026",
+    "minor": "no",
+    "has_pesel": '/inform{"has_pesel": true}',
+    "has_trusted_profile": '/inform{"has_trusted_profile": true}',
+    "has_qualified_signature": '/inform{"has_qualified_signature": false}',
+    "confirm_facts": "/affirm",
+}
 MAX_TURNS = 16
 CALL = re.compile(r"Received request to run '([^']+)'")
 
@@ -39,7 +48,7 @@ def _asked(answer: List[Dict[str, Any]]) -> str:
         if button["payload"] == "/affirm":
             return "confirm_facts"
         if button["payload"].startswith("/inform"):
-            return next(iter(json.loads(button["payload"][len("/inform"):])))
+            return next(iter(json.loads(button["payload"][len("/inform") :])))
     return "permit_expires" if "legal stay" in (last.get("text") or "") else ""
 
 
@@ -81,8 +90,10 @@ def main() -> None:
         finally:
             stack.stop()
     form_turns = turns[1:]  # from "start" to the recommendation
-    summary = {"turns": turns,
-               "calls_per_form_turn": round(sum(len(t["action_calls"]) for t in form_turns) / len(form_turns), 2)}
+    summary = {
+        "turns": turns,
+        "calls_per_form_turn": round(sum(len(t["action_calls"]) for t in form_turns) / len(form_turns), 2),
+    }
     (ROOT / "bench" / "round_trips.json").write_text(json.dumps(summary, indent=2) + "\n")
     for t in turns:
         print(f"{t['latency_ms']:8.1f} ms  {len(t['action_calls'])} calls  {t['message'][:40]:40}  {t['action_calls']}")

@@ -1,4 +1,5 @@
 """Command line: `python -m bot recommend --situation '<json>' [--today] [--lang] [--json]`, `python -m bot serve`."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     rec = commands.add_parser("recommend", help="print the recommendation for a situation")
-    rec.add_argument("--situation", required=True, help="the Situation as JSON, e.g. '{\"procedure\": \"cukr\"}'")
+    rec.add_argument("--situation", required=True, help='the Situation as JSON, e.g. \'{"procedure": "cukr"}\'')
     rec.add_argument("--today", type=_date, default=None, help="the date to apply the law on (default: today)")
     rec.add_argument("--lang", default=i18n.DEFAULT_LANGUAGE, choices=i18n.SUPPORTED_LANGUAGES)
     rec.add_argument("--json", action="store_true", help="print the Recommendation as JSON")
@@ -39,6 +40,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     if args.command == "purge":
         from bot import purge
+
         try:
             older_than = purge.parse_duration(args.older_than) if args.older_than else purge.retention()
         except ValueError as error:
@@ -48,6 +50,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     if args.command == "serve":
         from bot.web.app import serve
+
         serve(args.port, args.host)
         return 0
     try:

@@ -11,6 +11,7 @@ Order (see `choose`):
 
 The vocabulary lives in language_vocabulary.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,9 +48,16 @@ def vocabulary() -> Dict[str, Any]:
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(
-        Language.ENGLISH, Language.POLISH, Language.UKRAINIAN, Language.RUSSIAN,
-    ).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_languages(
+            Language.ENGLISH,
+            Language.POLISH,
+            Language.UKRAINIAN,
+            Language.RUSSIAN,
+        )
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def _normalise(text: str) -> str:
@@ -58,8 +66,7 @@ def _normalise(text: str) -> str:
 
 def _phrase_positions(text: str, phrases: Iterable[str]) -> List[int]:
     normalised = _normalise(text)
-    return [m.start() for phrase in phrases
-            for m in re.finditer(re.escape(_normalise(phrase)), normalised)]
+    return [m.start() for phrase in phrases for m in re.finditer(re.escape(_normalise(phrase)), normalised)]
 
 
 def _negated(normalised: str, position: int) -> bool:
@@ -99,8 +106,11 @@ def _transliterated(words: List[str], current: Optional[str]) -> Optional[str]:
     if not words or sum(w in known for w in words) * 2 < len(words):
         return None
     scores = {lang: sum(w in vocab["transliterated_only"][lang] for w in words) for lang in ("uk", "ru")}
-    if current in ("uk", "ru") and all(w in known for w in words) and (
-            not any(scores.values()) or len(words) < MIN_WORDS_TO_SWITCH):
+    if (
+        current in ("uk", "ru")
+        and all(w in known for w in words)
+        and (not any(scores.values()) or len(words) < MIN_WORDS_TO_SWITCH)
+    ):
         # "da verno", "tak, dobre" in a Ukrainian or Russian conversation: it goes on as it was
         return current
     if not any(scores.values()):
@@ -183,8 +193,9 @@ def detect(text: str, current: Optional[str] = None) -> Optional[str]:
     return guess if best.value >= threshold else None
 
 
-def asked_for(text: str, intent: Optional[str] = None, entities: Optional[List[Dict[str, Any]]] = None,
-              current: Optional[str] = None) -> Optional[str]:
+def asked_for(
+    text: str, intent: Optional[str] = None, entities: Optional[List[Dict[str, Any]]] = None, current: Optional[str] = None
+) -> Optional[str]:
     """The language this message asks for: a button's `language` entity, a typed request, or,
     for a change_language message that names none ("можна так?"), the language it is written in
     when that is not the current one ("change language" alone names nothing: None)."""
@@ -198,9 +209,14 @@ def asked_for(text: str, intent: Optional[str] = None, entities: Optional[List[D
     return written_in if written_in != current else None
 
 
-def choose(text: str, current: Optional[str] = None, metadata_language: Optional[str] = None,
-           intent: Optional[str] = None, entities: Optional[List[Dict[str, Any]]] = None,
-           previous_metadata_language: Optional[str] = None) -> str:
+def choose(
+    text: str,
+    current: Optional[str] = None,
+    metadata_language: Optional[str] = None,
+    intent: Optional[str] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    previous_metadata_language: Optional[str] = None,
+) -> str:
     """The language to answer this message in.
 
     A channel that sends the same metadata.language with every message (the web widget sends its

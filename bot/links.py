@@ -6,6 +6,7 @@ can read the situation in it, and a changed byte makes it invalid. Its plaintext
 The expiry is sealed inside, so changing LINK_TTL_DAYS later does not stretch old links.
 Any web instance with the same LINK_SECRET opens any link; nothing is stored on the server.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,12 +33,26 @@ DEFAULT_TTL_DAYS = 30
 PAYLOAD_VERSION = 1
 EPOCH = datetime.date(1970, 1, 1)
 #: Short names for the Situation fields inside a token; an unlisted field keeps its full name.
-SHORT = {"procedure": "p", "purpose": "u", "in_poland": "i", "citizenship": "c", "ukr_status": "k",
-         "ukr_status_since": "s", "ukr_status_on_2025_06_04": "o", "minor": "m", "has_pesel": "e",
-         "has_trusted_profile": "t", "has_qualified_signature": "q", "permit_expires": "x"}
+SHORT = {
+    "procedure": "p",
+    "purpose": "u",
+    "in_poland": "i",
+    "citizenship": "c",
+    "ukr_status": "k",
+    "ukr_status_since": "s",
+    "ukr_status_on_2025_06_04": "o",
+    "minor": "m",
+    "has_pesel": "e",
+    "has_trusted_profile": "t",
+    "has_qualified_signature": "q",
+    "permit_expires": "x",
+}
 LONG = {short: name for name, short in SHORT.items()}
-DATE_FIELDS = {name for name, f in Situation.__fields__.items()
-               if isinstance(f.outer_type_, type) and issubclass(f.outer_type_, datetime.date)}
+DATE_FIELDS = {
+    name
+    for name, f in Situation.__fields__.items()
+    if isinstance(f.outer_type_, type) and issubclass(f.outer_type_, datetime.date)
+}
 
 
 class LinkError(Exception):
@@ -138,8 +153,15 @@ def _unpack(plain: bytes) -> LinkData:
     return LinkData(situation, language, today, expires)
 
 
-def make_token(situation: Situation, language: str, today: datetime.date, *, secret: Optional[str] = None,
-               now: Optional[float] = None, days: Optional[int] = None) -> str:
+def make_token(
+    situation: Situation,
+    language: str,
+    today: datetime.date,
+    *,
+    secret: Optional[str] = None,
+    now: Optional[float] = None,
+    days: Optional[int] = None,
+) -> str:
     now = time.time() if now is None else now
     expires_at = int(now + 86400 * (days if days is not None else ttl_days()))
     plain = _pack(situation, i18n.normalise_language(language), today, expires_at)

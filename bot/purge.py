@@ -5,6 +5,7 @@ It reads the same endpoints file as Rasa (RASA_ENDPOINTS, default endpoints.yml)
 defaults as `make run`, so it purges the store the assistant writes to. Run it daily (cron, a
 Kubernetes CronJob); each run deletes whole conversations whose latest event is older than the cut-off.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -43,6 +44,8 @@ def purge(older_than: datetime.timedelta, endpoints: str = "") -> int:
     config = read_endpoint_config(str(ROOT / path), "tracker_store")
     store = TrackerStore.create(config)
     if not isinstance(store, ForgettingSQLTrackerStore):
-        raise SystemExit(f"{path}: the tracker store is {type(store).__name__}, not "
-                         "connectors.tracker_store.ForgettingSQLTrackerStore; nothing purged")
+        raise SystemExit(
+            f"{path}: the tracker store is {type(store).__name__}, not "
+            "connectors.tracker_store.ForgettingSQLTrackerStore; nothing purged"
+        )
     return store.purge(older_than.total_seconds())

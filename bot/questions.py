@@ -4,6 +4,7 @@ Buttons carry the contract's payload `/inform{"<field>": <value>}`. A date butto
 invent the person's date: it stands for a range of days, and is only offered when every day in
 that range gives the same answer, so the exact date can still be typed but need not be.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -38,8 +39,9 @@ def goals() -> Dict[str, Dict[str, str]]:
 
 def decides_alike(situation: Situation, field: str, days: List[datetime.date], today: datetime.date) -> bool:
     """True when `field` set to any of `days` gives the same decision (texts aside)."""
-    answers = {recommend(situation.copy(update={field: day}), today).json(exclude={"today", "warnings", "steps"})
-               for day in days}
+    answers = {
+        recommend(situation.copy(update={field: day}), today).json(exclude={"today", "warnings", "steps"}) for day in days
+    }
     return len(answers) == 1
 
 
@@ -60,34 +62,48 @@ def date_choices(field: str, today: datetime.date, situation: Situation) -> List
     return []
 
 
-def buttons(field: str, language: str, today: Optional[datetime.date] = None,
-            situation: Optional[Situation] = None) -> List[Dict[str, str]]:
+def buttons(
+    field: str, language: str, today: Optional[datetime.date] = None, situation: Optional[Situation] = None
+) -> List[Dict[str, str]]:
     if field in BOOL_FIELDS:
         labels = i18n.raw("options.bool", language)
-        return [{"title": labels["true"], "payload": payload(field, True)},
-                {"title": labels["false"], "payload": payload(field, False)}]
+        return [
+            {"title": labels["true"], "payload": payload(field, True)},
+            {"title": labels["false"], "payload": payload(field, False)},
+        ]
     if field in DATE_FIELDS:
         today = today or datetime.date.today()
-        return [{"title": i18n.t(key, language, **text_constants()), "payload": payload(field, day.isoformat())}
-                for key, day in date_choices(field, today, situation or Situation())]
+        return [
+            {"title": i18n.t(key, language, **text_constants()), "payload": payload(field, day.isoformat())}
+            for key, day in date_choices(field, today, situation or Situation())
+        ]
     options = i18n.raw(f"options.{field}", language)
     return [{"title": title, "payload": payload(field, value)} for value, title in options.items()]
 
 
-def question(field: str, language: str, today: Optional[datetime.date] = None,
-             situation: Optional[Situation] = None, about: str = "self", unsure: bool = False) -> Dict[str, Any]:
+def question(
+    field: str,
+    language: str,
+    today: Optional[datetime.date] = None,
+    situation: Optional[Situation] = None,
+    about: str = "self",
+    unsure: bool = False,
+) -> Dict[str, Any]:
     """The message asking for `field`, worded for the person it is about (`about`), with buttons.
 
     `unsure`: the person said they don't know; the question comes again with where to find the
     answer, and the procedure question becomes "what do you want to do in Poland?" in plain words.
     """
     if field == "procedure" and unsure:
-        return {"text": i18n.t("conversation.goal_question", language),
-                "buttons": [{"title": i18n.t(f"conversation.goals.{goal}", language), "payload": facts_payload(facts)}
-                            for goal, facts in goals().items()]}
+        return {
+            "text": i18n.t("conversation.goal_question", language),
+            "buttons": [
+                {"title": i18n.t(f"conversation.goals.{goal}", language), "payload": facts_payload(facts)}
+                for goal, facts in goals().items()
+            ],
+        }
     key = f"conversation.questions_for.{about}.{field}"
-    text = i18n.t(key if about != "self" and i18n.has(key, language) else f"questions.{field}", language,
-                  **text_constants())
+    text = i18n.t(key if about != "self" and i18n.has(key, language) else f"questions.{field}", language, **text_constants())
     if unsure:
         text = i18n.t(f"conversation.dont_know.{field}", language, **text_constants()) + "\n" + text
     return {"text": text, "buttons": buttons(field, language, today, situation)}
@@ -95,21 +111,31 @@ def question(field: str, language: str, today: Optional[datetime.date] = None,
 
 def applicant_question(language: str) -> Dict[str, Any]:
     """Who the application is for: the questions and who signs depend on it."""
-    return {"text": i18n.t("conversation.applicant_question", language),
-            "buttons": [{"title": title, "payload": facts_payload({"applicant": subject})}
-                        for subject, title in i18n.raw("conversation.applicant", language).items()]}
+    return {
+        "text": i18n.t("conversation.applicant_question", language),
+        "buttons": [
+            {"title": title, "payload": facts_payload({"applicant": subject})}
+            for subject, title in i18n.raw("conversation.applicant", language).items()
+        ],
+    }
 
 
 def confirm_question(language: str, facts: str, about: str) -> Dict[str, Any]:
     """One line confirming facts read from free text, with yes and no buttons."""
-    return {"text": i18n.t("conversation.confirm", language, facts=facts, about=about),
-            "buttons": [{"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"},
-                        {"title": i18n.t("conversation.confirm_no", language), "payload": "/deny"}]}
+    return {
+        "text": i18n.t("conversation.confirm", language, facts=facts, about=about),
+        "buttons": [
+            {"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"},
+            {"title": i18n.t("conversation.confirm_no", language), "payload": "/deny"},
+        ],
+    }
 
 
 def which_is_wrong_question(language: str, phrases: Dict[str, str]) -> Dict[str, Any]:
     """After a plain "no" to several facts: a button for each fact that is wrong, and yes for all right."""
-    buttons = [{"title": i18n.t("conversation.wrong_button", language, fact=phrase),
-                "payload": '/deny{"change": "%s"}' % field} for field, phrase in phrases.items()]
+    buttons = [
+        {"title": i18n.t("conversation.wrong_button", language, fact=phrase), "payload": '/deny{"change": "%s"}' % field}
+        for field, phrase in phrases.items()
+    ]
     buttons.append({"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"})
     return {"text": i18n.t("conversation.confirm_which", language), "buttons": buttons}

@@ -1,4 +1,5 @@
 """A Recommendation as text for a person: chat, CLI and the staff script share it."""
+
 from __future__ import annotations
 
 from typing import List
@@ -53,8 +54,9 @@ def sections(rec: Recommendation, with_sources: bool = True) -> List[str]:
         parts.append(i18n.t("render.warnings", lang) + "\n" + "\n".join(f"! {w}" for w in rec.warnings))
     if with_sources and rec.rules:
         marker = i18n.t("render.unconfirmed_marker", lang)
-        lines = [f"- {r.id}: {r.title}{'' if r.confirmed else ' ' + marker} ({r.legal_basis}) {r.sources[0]}"
-                 for r in rec.rules]
+        lines = [
+            f"- {r.id}: {r.title}{'' if r.confirmed else ' ' + marker} ({r.legal_basis}) {r.sources[0]}" for r in rec.rules
+        ]
         parts.append(i18n.t("render.sources", lang) + "\n" + "\n".join(lines))
     return parts
 

@@ -11,6 +11,7 @@ same validator class, and a bad answer raises the same ValidationError with Rasa
 Installed when Rasa loads the tracker store named in endpoints.yml (connectors/tracker_store.py),
 the one module of ours every Rasa server imports before its first turn.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

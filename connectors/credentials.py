@@ -3,6 +3,7 @@
 A channel section is on when every ${VARIABLE} it names is set (non-empty) in the environment.
 Values are copied unchanged, so secrets stay ${VARIABLE} references that Rasa expands itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,11 @@ def variables(section: Any) -> List[str]:
 
 def effective(env: Mapping[str, str], source: Path = SOURCE) -> Dict[str, Any]:
     channels = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    return {name: section for name, section in channels.items()
-            if all((env.get(variable) or "").strip() for variable in variables(section))}
+    return {
+        name: section
+        for name, section in channels.items()
+        if all((env.get(variable) or "").strip() for variable in variables(section))
+    }
 
 
 def write(env: Mapping[str, str], target: Path, source: Path = SOURCE) -> Path:

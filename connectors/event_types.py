@@ -8,6 +8,7 @@ a 60-turn conversation on every one of its turns (bench/PROFILE.md). Here the fi
 type name, in the order Rasa's walk finds them, is kept; an unknown name walks again (a subclass
 defined later is still found) and then answers exactly as Rasa does.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Optional, Text, Type

@@ -10,6 +10,7 @@ read-modify-write runs under a short Redis mutex (redis-py's Lock: SET NX PX, re
 
 endpoints.scaled.yml: `lock_store: {type: connectors.lock_store.AtomicRedisLockStore, url, port, ...}`.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -31,8 +32,9 @@ class AtomicRedisLockStore(RedisLockStore):
 
     @contextmanager
     def _mutex(self, conversation_id: str) -> Iterator[None]:
-        mutex = self.red.lock(f"{self.key_prefix}{conversation_id}:mutex", timeout=MUTEX_TIMEOUT_S,
-                              blocking_timeout=MUTEX_WAIT_S)
+        mutex = self.red.lock(
+            f"{self.key_prefix}{conversation_id}:mutex", timeout=MUTEX_TIMEOUT_S, blocking_timeout=MUTEX_WAIT_S
+        )
         if not mutex.acquire():
             raise LockError(f"Could not update the lock of a conversation within {MUTEX_WAIT_S} s.")
         try:

@@ -9,6 +9,7 @@
 - texts longer than 2000 characters are split; the QR code is an image attachment;
 - `custom` payloads for the other channels (the recommendation's JSON) are not sent to Facebook.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,13 +49,17 @@ def pages(buttons: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     if len(buttons) <= MAX_QUICK_REPLIES:
         page, rest = buttons, []
     else:
-        page, rest = buttons[: MAX_QUICK_REPLIES - 1], buttons[MAX_QUICK_REPLIES - 1:]
-    replies = [{"content_type": "text", "title": shorten(b["title"], MAX_TITLE), "payload": b["payload"]}
-               for b in page]
+        page, rest = buttons[: MAX_QUICK_REPLIES - 1], buttons[MAX_QUICK_REPLIES - 1 :]
+    replies = [{"content_type": "text", "title": shorten(b["title"], MAX_TITLE), "payload": b["payload"]} for b in page]
     if rest:
         shown = len(page)
-        replies.append({"content_type": "text", "title": f"▶ {shown + 1}-{shown + len(rest)}",
-                        "payload": MORE + json.dumps([[b["title"], b["payload"]] for b in rest], ensure_ascii=False)})
+        replies.append(
+            {
+                "content_type": "text",
+                "title": f"▶ {shown + 1}-{shown + len(rest)}",
+                "payload": MORE + json.dumps([[b["title"], b["payload"]] for b in rest], ensure_ascii=False),
+            }
+        )
     return replies
 
 
@@ -66,8 +71,9 @@ class PagedMessengerBot(MessengerBot):
         for part in split_text(text, MAX_TEXT):
             self.send(recipient_id, FBText(text=part))
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         *first, last = split_text(text, MAX_TEXT)
         for part in first:
             self.send(recipient_id, FBText(text=part))
@@ -78,14 +84,16 @@ class PagedMessengerBot(MessengerBot):
         if isinstance(json_message, dict) and ({"text", "attachment"} & set(json_message)):
             await super().send_custom_json(recipient_id, json_message, **kwargs)
 
-    async def send_quick_replies(self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]],
-                                 **kwargs: Any) -> None:
+    async def send_quick_replies(
+        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         await self.send_text_with_buttons(recipient_id, text, quick_replies)
 
 
 class PagedMessenger(Messenger):
-    def __init__(self, page_access_token: Text, api_url: Text,
-                 on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    def __init__(
+        self, page_access_token: Text, api_url: Text, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = client(page_access_token, api_url)
 
@@ -93,7 +101,7 @@ class PagedMessenger(Messenger):
         out = PagedMessengerBot(self.client)
         if text.startswith(MORE):
             try:
-                rest = [{"title": title, "payload": payload} for title, payload in json.loads(text[len(MORE):])]
+                rest = [{"title": title, "payload": payload} for title, payload in json.loads(text[len(MORE) :])]
             except (ValueError, TypeError):
                 return
             await out.send_text_with_buttons(sender_id, "▶", rest)
@@ -113,11 +121,14 @@ class MessengerInput(FacebookInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MessengerInput":
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("verify"), credentials.get("secret"), credentials.get("page-access-token"),
-                   api_url=credentials.get("api_url") or os.environ.get("FB_API_URL") or DEFAULT_API_URL)
+        return cls(
+            credentials.get("verify"),
+            credentials.get("secret"),
+            credentials.get("page-access-token"),
+            api_url=credentials.get("api_url") or os.environ.get("FB_API_URL") or DEFAULT_API_URL,
+        )
 
-    def __init__(self, fb_verify: Text, fb_secret: Text, fb_access_token: Text,
-                 api_url: Text = DEFAULT_API_URL) -> None:
+    def __init__(self, fb_verify: Text, fb_secret: Text, fb_access_token: Text, api_url: Text = DEFAULT_API_URL) -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
         self.api_url = api_url
 

@@ -10,6 +10,7 @@
 - the model answers one scripted turn before `GET /webhooks/rest/` says ready (the web service's
   /healthz asks it), so the first applicant does not pay for TensorFlow's first call.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,24 @@ logger = logging.getLogger(__name__)
 #: model's cost grows with the length
 MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", 2000))
 #: Unicode "format" characters that reorder or hide text (RLO, LRI, zero-width ...)
-_BIDI_AND_INVISIBLE = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-                       "\u2069", "\u200e", "\u200f", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+_BIDI_AND_INVISIBLE = {
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+}
 WARM_UP_TEXT = "hello"
 _ready = {"warm": False}
 
@@ -62,9 +79,13 @@ async def warm_up(agent: Any) -> float:
     processor = agent.processor
     parsed = await processor.parse_message(UserMessage(WARM_UP_TEXT, sender_id="warm-up"))
     tracker = DialogueStateTracker.from_events(
-        "warm-up", [ActionExecuted("action_listen"),
-                    UserUttered(WARM_UP_TEXT, parsed.get("intent"), parsed.get("entities"), parse_data=parsed)],
-        slots=agent.domain.slots)
+        "warm-up",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(WARM_UP_TEXT, parsed.get("intent"), parsed.get("entities"), parse_data=parsed),
+        ],
+        slots=agent.domain.slots,
+    )
     processor.predict_next_with_tracker(tracker)
     return (time.perf_counter() - start) * 1000
 
@@ -118,25 +139,23 @@ class RestInput(RasaRestInput):
                 body = request.json if isinstance(request.json, dict) else None
             except Exception:  # noqa: BLE001 - Sanic raises its own 400 without our reason
                 body = None
-            problems = _problems(body)
-            if problems:
-                return response.json({"error": "invalid request", "fields": problems}, status=400)
+            refused = _refusal(body)
+            if refused is not None:
+                return refused
             metadata = body.get("metadata") or {}
             text = clean_text(body["message"])
-            if not text:
-                return response.json({"error": "invalid request", "fields": [
-                    {"field": "message", "reason": "empty after removing control characters"}]}, status=400)
-            if len(text) > MAX_MESSAGE_CHARS:
-                return response.json([{"recipient_id": str(body["sender"]), "text": i18n.t(
-                    "limits.message_too_long", i18n.normalise_language(metadata.get("language")),
-                    max_chars=MAX_MESSAGE_CHARS)}])
             collector = WholeMessageCollector()
             turn = begin_turn()
             try:
-                await on_new_message(UserMessage(
-                    text, collector, str(body["sender"]),
-                    input_channel=self.name(), metadata=metadata,
-                ))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        str(body["sender"]),
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
+                )
             except CancelledError:
                 logger.error("REST message timed out")
             except Exception:  # noqa: BLE001 - the user must get an answer whatever failed
@@ -149,6 +168,37 @@ class RestInput(RasaRestInput):
             return response.json(messages)
 
         return webhook
+
+
+def _refusal(body: Any) -> Any:
+    """The answer to a message that is not taken: 400 for a bad request, a short reply to an overlong one."""
+    problems = _problems(body)
+    if problems:
+        return response.json({"error": "invalid request", "fields": problems}, status=400)
+    metadata = body.get("metadata") or {}
+    text = clean_text(body["message"])
+    if not text:
+        return response.json(
+            {
+                "error": "invalid request",
+                "fields": [{"field": "message", "reason": "empty after removing control characters"}],
+            },
+            status=400,
+        )
+    if len(text) > MAX_MESSAGE_CHARS:
+        return response.json(
+            [
+                {
+                    "recipient_id": str(body["sender"]),
+                    "text": i18n.t(
+                        "limits.message_too_long",
+                        i18n.normalise_language(metadata.get("language")),
+                        max_chars=MAX_MESSAGE_CHARS,
+                    ),
+                }
+            ]
+        )
+    return None
 
 
 def _problems(body: Any) -> List[Dict[Text, Text]]:

@@ -8,6 +8,7 @@
   after it was lost. Here it is sent as `{"custom": ...}`, as the REST channel does.
 The handlers below are Rasa's own with those changes.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -55,8 +56,15 @@ class SocketIOInput(RasaSocketIOInput):
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 metadata = json.loads(metadata)
-            await on_new_message(UserMessage(data.get("message", ""), SocketIOOutput(sio, self.bot_message_evt),
-                                             sender_id, input_channel=self.name(), metadata=metadata))
+            await on_new_message(
+                UserMessage(
+                    data.get("message", ""),
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
 
         sio.on("session_request", namespace=self.namespace)(session_request)
         sio.on(self.user_message_evt, namespace=self.namespace)(handle_message)

@@ -1,4 +1,5 @@
 """Splitting texts and button lists to a messaging platform's limits."""
+
 from __future__ import annotations
 
 from typing import List

@@ -10,6 +10,7 @@
 - buttons are an inline keyboard, one per row; texts longer than 4096 characters are split;
 - the QR code is uploaded as a photo (Telegram cannot fetch a localhost address).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ import hmac
 import io
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 from urllib.parse import urlparse
 
 from aiogram import Bot
@@ -36,8 +37,8 @@ from connectors.split import split_text
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
-MAX_TEXT = 4096          # Bot API: sendMessage text
-MAX_CALLBACK_DATA = 64   # Bot API: InlineKeyboardButton.callback_data, in bytes
+MAX_TEXT = 4096  # Bot API: sendMessage text
+MAX_CALLBACK_DATA = 64  # Bot API: InlineKeyboardButton.callback_data, in bytes
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -57,8 +58,14 @@ class TelegramOutput(RasaTelegramOutput):
         for part in split_text(text, MAX_TEXT):
             await self.send_message(recipient_id, part)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     button_type: Optional[Text] = "vertical", **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        button_type: Optional[Text] = "vertical",
+        **kwargs: Any,
+    ) -> None:
         *first, last = split_text(text, MAX_TEXT)
         for part in first:
             await self.send_message(recipient_id, part)
@@ -84,11 +91,21 @@ class TelegramInput(RasaTelegramInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("access_token"), credentials.get("verify"), credentials.get("webhook_url"),
-                   api_url=credentials.get("api_url") or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL)
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url"),
+            api_url=credentials.get("api_url") or os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL,
+        )
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
-                 debug_mode: bool = False, api_url: Text = DEFAULT_API_URL) -> None:
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        verify: Optional[Text],
+        webhook_url: Optional[Text],
+        debug_mode: bool = False,
+        api_url: Text = DEFAULT_API_URL,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.api_url = api_url
         self.secret = secret_for(access_token or "")
@@ -108,6 +125,20 @@ class TelegramInput(RasaTelegramInput):
         if me.username != self.verify:
             logger.error("TELEGRAM_VERIFY does not match the bot's username")
             return "bot identity does not match"
+        return None
+
+    @staticmethod
+    async def _incoming(update: Update, out: Any) -> Optional[Tuple[Any, str, Any]]:
+        """The message, its text and its sender: a button pressed or a text typed; None for anything else."""
+        if update.callback_query:
+            query = update.callback_query
+            try:
+                await out.answer_callback_query(query.id)
+            except TelegramAPIError:
+                pass  # only stops the button's spinner
+            return query.message, query.data, query.from_user
+        if update.message and update.message.text is not None:
+            return update.message, update.message.text, update.message.from_user
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -145,18 +176,10 @@ class TelegramInput(RasaTelegramInput):
                 return response.json({"ok": False, "reason": refused}, status=403)
             if not isinstance(request.json, dict):
                 return response.json({"ok": False, "reason": "body must be a Telegram Update"}, status=400)
-            update = Update(**request.json)
-            if update.callback_query:
-                query = update.callback_query
-                msg, text, person = query.message, query.data, query.from_user
-                try:
-                    await out.answer_callback_query(update.callback_query.id)
-                except TelegramAPIError:
-                    pass  # only stops the button's spinner
-            elif update.message and update.message.text is not None:
-                msg, text, person = update.message, update.message.text, update.message.from_user
-            else:
+            incoming = await self._incoming(Update(**request.json), out)
+            if incoming is None:
                 return response.json({"ok": True})  # edits, stickers, locations: nothing to answer
+            msg, text, person = incoming
             if text.split("@")[0].strip() == "/start":
                 text = "/greet"
             metadata = dict(self.get_metadata(request) or {})
@@ -164,8 +187,7 @@ class TelegramInput(RasaTelegramInput):
             if code in i18n.SUPPORTED_LANGUAGES:
                 metadata["language"] = code
             try:
-                await on_new_message(UserMessage(text, out, str(msg.chat.id), input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(UserMessage(text, out, str(msg.chat.id), input_channel=self.name(), metadata=metadata))
             except Exception:  # noqa: BLE001 - Telegram would retry the update forever
                 logger.exception("Telegram update failed")
             return response.json({"ok": True})

@@ -16,6 +16,7 @@ appends the events after those the same turn loaded without counting the stored 
 endpoints.yml: `tracker_store: {type: connectors.tracker_store.ForgettingSQLTrackerStore, ...}`
 with the same keys as Rasa's `type: SQL`.
 """
+
 from __future__ import annotations
 
 import collections
@@ -91,8 +92,7 @@ def create_engine(url: Any) -> sa.engine.Engine:
     kwargs = create_engine_kwargs(url)
     on_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
     if on_file:
-        kwargs.update(poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
-                      connect_args={"check_same_thread": False})
+        kwargs.update(poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE, connect_args={"check_same_thread": False})
     engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
     if on_file:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -129,8 +129,7 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
             _store_failed()
             raise
 
-    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
-                        ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         """Rasa's, plus remembering how many rows of the latest session it read (see `_additional_events`)."""
         self._loaded.pop(sender_id, None)
         with self.session_scope() as session:
@@ -159,8 +158,9 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of one conversation, in all its sessions."""
         with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
-                synchronize_session=False)
+            deleted = (
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
+            )
             session.commit()
         return deleted
 
@@ -169,8 +169,12 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         cutoff = (now if now is not None else time.time()) - older_than_seconds
         event = self.SQLEvent
         with self.session_scope() as session:
-            stale = (session.query(event.sender_id).group_by(event.sender_id)
-                     .having(sa.func.max(event.timestamp) < cutoff).subquery())
+            stale = (
+                session.query(event.sender_id)
+                .group_by(event.sender_id)
+                .having(sa.func.max(event.timestamp) < cutoff)
+                .subquery()
+            )
             senders = [row[0] for row in session.query(stale.c.sender_id).all()]
             if senders:
                 session.query(event).filter(event.sender_id.in_(senders)).delete(synchronize_session=False)

@@ -5,6 +5,7 @@ without diacritics; Rasa's CountVectorsFeaturizer counts `token.lemma` when it i
 one spelling per word lets an example written in Cyrillic teach the Latin-typed one and back.
 Token text (offsets, entities, LexicalSyntacticFeaturizer) stays what the person typed.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -1,4 +1,5 @@
 """Reading the REST channel's answer: which field the assistant asks next, and the recommendation."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ def asked(answer: Answer) -> str:
         if button["payload"] == "/affirm":
             return "confirm_facts"
         if button["payload"].startswith("/inform"):
-            return next(iter(json.loads(button["payload"][len("/inform"):])))
+            return next(iter(json.loads(button["payload"][len("/inform") :])))
     return last.get("text", "")
 
 

@@ -20,6 +20,7 @@ def today() -> datetime.date:
 def assistant():
     """The trained model and the real actions in this process (tests/walk/inprocess.py), loaded once."""
     from walk.inprocess import Assistant
+
     bot = Assistant()
     yield bot
     bot.close()

@@ -1,4 +1,5 @@
 """Loopback fakes of the Telegram Bot API and the Facebook Graph API that record what would be sent."""
+
 from __future__ import annotations
 
 import json
@@ -84,8 +85,15 @@ class FakeTelegram(Fake):
         if method in ("sendMessage", "sendPhoto"):
             self.next_id += 1
             chat = int(fields.get("chat_id", 0))
-            return 200, {"ok": True, "result": {"message_id": self.next_id, "date": 0,
-                                                "chat": {"id": chat, "type": "private"}, "text": fields.get("text", "")}}
+            return 200, {
+                "ok": True,
+                "result": {
+                    "message_id": self.next_id,
+                    "date": 0,
+                    "chat": {"id": chat, "type": "private"},
+                    "text": fields.get("text", ""),
+                },
+            }
         return 200, {"ok": True, "result": True}
 
 

@@ -1,4 +1,5 @@
 """Action tests with tracker fixtures: the actions translate between the tracker and `bot`."""
+
 import asyncio
 from typing import Any, Dict, List, Optional
 
@@ -17,30 +18,49 @@ from bot.routing import SITUATION_FIELDS
 DOMAIN: Dict[str, Any] = {"forms": {"situation_form": {"required_slots": list(SITUATION_FIELDS)}}, "slots": {}}
 
 ME = {"applicant": "self"}
-WORKER = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
-          "permit_expires": "2027-01-10", "minor": False, "has_pesel": True}
+WORKER = {
+    **ME,
+    "procedure": "temporary_residence",
+    "citizenship": "IN",
+    "purpose": "work",
+    "in_poland": True,
+    "permit_expires": "2027-01-10",
+    "minor": False,
+    "has_pesel": True,
+}
 
 
-def tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
-            entities: Optional[List[Dict[str, Any]]] = None, set_now: Optional[Dict[str, Any]] = None,
-            requested: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None,
-            after_user: Optional[List[Dict[str, Any]]] = None,
-            before_user: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+def tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
+    intent: str = "inform",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    set_now: Optional[Dict[str, Any]] = None,
+    requested: Optional[str] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    after_user: Optional[List[Dict[str, Any]]] = None,
+    before_user: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
     """A tracker whose last user message is `text`; `set_now` are slots set since that message."""
     values = {name: None for name in SITUATION_FIELDS}
     values.update(slots or {})
     values.update(set_now or {})
     values["requested_slot"] = requested
     values.setdefault("language", None)
-    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or [],
-               "metadata": metadata or {}}
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
     events = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
     events += before_user or []
     events.append({"event": "user", "text": text, "parse_data": message, "metadata": metadata or {}})
     events += after_user or []
     events += [{"event": "slot", "name": k, "value": v} for k, v in (set_now or {}).items()]
-    return Tracker("test", values, message, events, False, None,
-                   {"name": "situation_form"} if requested else {}, "action_listen")
+    return Tracker(
+        "test", values, message, events, False, None, {"name": "situation_form"} if requested else {}, "action_listen"
+    )
 
 
 async def run(action: Any, t: Tracker) -> tuple:
@@ -63,26 +83,33 @@ def texts(messages: List[Dict[str, Any]]) -> str:
 
 # -- typed answers to the question asked ---------------------------------------------------------
 
-@pytest.mark.parametrize("requested,text,intent,expected", [
-    ("citizenship", "Ukraine", "inform", "UA"),
-    ("citizenship", "I am indian", "inform", "IN"),
-    ("citizenship", "Nigeria", "goodbye", "NG"),  # NLU may read it as "good night": it is an answer
-    ("in_poland", "yes", "affirm", True),
-    ("minor", "no", "deny", False),
-    ("permit_expires", "my visa ends on 31.12.2026", "inform", "2026-12-31"),
-    ("permit_expires", "It is valid until 14 March 2027.", "inform", "2027-03-14"),
-    ("permit_expires", "my card is valid till 2027-06-30", "inform", "2027-06-30"),
-    ("permit_expires", "ok i checked the card: 31.07.2027", "inform", "2027-07-31"),
-    ("permit_expires", "14.12.2026 maybe, 90 days", "inform", "2026-12-14"),
-    ("permit_expires", "it ends on 10 April 2027", "ask_paper", "2027-04-10"),  # "April" is not a paper question
-    ("ukr_status_since", "since 15 March 2022", "inform", "2022-03-15"),
-    ("purpose", "I came to study", "inform", "studies"),
-    ("procedure", "visa extension", "inform", "visa_extension"),
-    ("procedure", "why are you asking again?? temporary residence", "start_over", "temporary_residence"),
-])
+
+@pytest.mark.parametrize(
+    "requested,text,intent,expected",
+    [
+        ("citizenship", "Ukraine", "inform", "UA"),
+        ("citizenship", "I am indian", "inform", "IN"),
+        ("citizenship", "Nigeria", "goodbye", "NG"),  # NLU may read it as "good night": it is an answer
+        ("in_poland", "yes", "affirm", True),
+        ("minor", "no", "deny", False),
+        ("permit_expires", "my visa ends on 31.12.2026", "inform", "2026-12-31"),
+        ("permit_expires", "It is valid until 14 March 2027.", "inform", "2027-03-14"),
+        ("permit_expires", "my card is valid till 2027-06-30", "inform", "2027-06-30"),
+        ("permit_expires", "ok i checked the card: 31.07.2027", "inform", "2027-07-31"),
+        ("permit_expires", "14.12.2026 maybe, 90 days", "inform", "2026-12-14"),
+        ("permit_expires", "it ends on 10 April 2027", "ask_paper", "2027-04-10"),  # "April" is not a paper question
+        ("ukr_status_since", "since 15 March 2022", "inform", "2022-03-15"),
+        ("purpose", "I came to study", "inform", "studies"),
+        ("procedure", "visa extension", "inform", "visa_extension"),
+        ("procedure", "why are you asking again?? temporary residence", "start_over", "temporary_residence"),
+    ],
+)
 async def test_typed_answers_fill_the_requested_field(requested, text, intent, expected):
-    slots = {**ME, "procedure": "temporary_residence", "citizenship": "UA", "ukr_status": True} if requested not in (
-        "procedure", "citizenship") else dict(ME)
+    slots = (
+        {**ME, "procedure": "temporary_residence", "citizenship": "UA", "ukr_status": True}
+        if requested not in ("procedure", "citizenship")
+        else dict(ME)
+    )
     events, messages = await run(ValidateSituationForm(), tracker(slots, text, intent, requested=requested))
     assert slot_events(events)[requested] == expected
     assert "requested_slot" in slot_events(events)
@@ -104,6 +131,7 @@ async def test_ukrainian_with_status_is_asked_since_when_others_are_not():
 
 
 # -- what a message may change ------------------------------------------------------------------
+
 
 async def test_an_unreadable_answer_is_explained_asked_again_and_erases_nothing():
     answered = {k: v for k, v in WORKER.items() if k != "permit_expires"}
@@ -154,8 +182,12 @@ async def test_facts_in_the_first_message_are_confirmed_before_they_decide():
     # what they apply for waits for "right?" too (issue 15 trial: a misread procedure was never shown)
     assert "procedure" not in slots
     pending = state(events)["pending"]
-    assert {"procedure": "temporary_residence", "purpose": "work", "citizenship": "GE",
-            "in_poland": True}.items() <= pending.items()
+    assert {
+        "procedure": "temporary_residence",
+        "purpose": "work",
+        "citizenship": "GE",
+        "in_poland": True,
+    }.items() <= pending.items()
     assert not set(pending) & set(slots)  # nothing else decided yet
     waiting = {"conversation_state": {"pending": {"citizenship": "VN", "in_poland": True, "purpose": "studies"}}}
     _, messages = await run(AskConfirmFacts(), tracker(waiting))
@@ -163,14 +195,21 @@ async def test_facts_in_the_first_message_are_confirmed_before_they_decide():
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
 
 
-@pytest.mark.parametrize("answer,intent,expected_citizenship,applicant", [
-    ("yes", "affirm", "GE", "self"),  # "So, you: ... Right?" - yes: it is about themselves
-    ("/affirm", "affirm", "GE", "self"),
-    ("no, I'm from Belarus", "deny", "BY", None),
-])
+@pytest.mark.parametrize(
+    "answer,intent,expected_citizenship,applicant",
+    [
+        ("yes", "affirm", "GE", "self"),  # "So, you: ... Right?" - yes: it is about themselves
+        ("/affirm", "affirm", "GE", "self"),
+        ("no, I'm from Belarus", "deny", "BY", None),
+    ],
+)
 async def test_the_confirmation_takes_or_corrects_the_facts(answer, intent, expected_citizenship, applicant):
-    waiting = {"conversation_state": {"pending": {"procedure": "temporary_residence", "citizenship": "GE"},
-                                      "asked": {"confirm_facts": 1}}}
+    waiting = {
+        "conversation_state": {
+            "pending": {"procedure": "temporary_residence", "citizenship": "GE"},
+            "asked": {"confirm_facts": 1},
+        }
+    }
     events, _ = await run(ValidateSituationForm(), tracker(waiting, answer, intent, requested="confirm_facts"))
     slots = slot_events(events)
     assert (slots["procedure"], slots["citizenship"]) == ("temporary_residence", expected_citizenship)
@@ -180,8 +219,9 @@ async def test_the_confirmation_takes_or_corrects_the_facts(answer, intent, expe
 
 async def test_no_its_for_my_wife_sets_who_it_is_for_and_asks_her_facts_again():
     waiting = {"conversation_state": {"pending": {"purpose": "work"}, "asked": {"confirm_facts": 1}}}
-    events, _ = await run(ValidateSituationForm(), tracker(waiting, "no, it is for my wife", "deny",
-                                                           requested="confirm_facts"))
+    events, _ = await run(
+        ValidateSituationForm(), tracker(waiting, "no, it is for my wife", "deny", requested="confirm_facts")
+    )
     slots = slot_events(events)
     assert slots["applicant"] == "wife" and "purpose" not in slots and state(events)["pending"] == {}
 
@@ -195,8 +235,10 @@ async def test_no_to_the_confirmation_drops_the_facts_and_asks_instead():
 
 async def test_a_plain_no_to_several_facts_asks_which_one_and_keeps_the_rest():
     # issue 15: "no" to the summary dropped every fact in it ("Georgia!! i said it already")
-    waiting = {**ME, "conversation_state": {"pending": {"citizenship": "GE", "in_poland": True},
-                                            "asked": {"confirm_facts": 1}}}
+    waiting = {
+        **ME,
+        "conversation_state": {"pending": {"citizenship": "GE", "in_poland": True}, "asked": {"confirm_facts": 1}},
+    }
     events, _ = await run(ValidateSituationForm(), tracker(waiting, "no", "deny", requested="confirm_facts"))
     assert state(events)["pending"] == {"citizenship": "GE", "in_poland": True} and state(events)["which"]
     assert slot_events(events)["requested_slot"] == "confirm_facts"
@@ -204,18 +246,36 @@ async def test_a_plain_no_to_several_facts_asks_which_one_and_keeps_the_rest():
     _, messages = await run(AskConfirmFacts(), tracker(asked))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ['/deny{"change": "citizenship"}', '/deny{"change": "in_poland"}', "/affirm"]
-    wrong = tracker(asked, '/deny{"change": "in_poland"}', "deny", requested="confirm_facts",
-                    entities=[{"entity": "change", "value": "in_poland"}])
+    wrong = tracker(
+        asked,
+        '/deny{"change": "in_poland"}',
+        "deny",
+        requested="confirm_facts",
+        entities=[{"entity": "change", "value": "in_poland"}],
+    )
     events, _ = await run(ValidateSituationForm(), wrong)
     slots = slot_events(events)
     assert slots["citizenship"] == "GE" and "in_poland" not in slots and state(events)["pending"] == {}
 
 
-@pytest.mark.parametrize("lang,text", [("uk", "ні, немає. а скільки коштує?"), ("pl", "nie, nie mam. a ile to kosztuje?"),
-                                       ("en", "no I don't. how much does it cost?"), ("ru", "нет, нету. а сколько стоит?")])
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("uk", "ні, немає. а скільки коштує?"),
+        ("pl", "nie, nie mam. a ile to kosztuje?"),
+        ("en", "no I don't. how much does it cost?"),
+        ("ru", "нет, нету. а сколько стоит?"),
+    ],
+)
 async def test_an_answer_then_a_side_question_keeps_the_answer_and_answers_the_question(lang, text):
-    waiting = {**WORKER, "language": lang, "has_trusted_profile": None, "permit_expires": "2027-01-01",
-               "minor": False, "conversation_state": {"asked": {"has_pesel": 1}}}
+    waiting = {
+        **WORKER,
+        "language": lang,
+        "has_trusted_profile": None,
+        "permit_expires": "2027-01-01",
+        "minor": False,
+        "conversation_state": {"asked": {"has_pesel": 1}},
+    }
     t = tracker(waiting, text, "ask_fees", requested="has_pesel", metadata={"language": lang})
     events, messages = await run(ValidateSituationForm(), t)
     assert slot_events(events)["has_pesel"] is False
@@ -224,6 +284,7 @@ async def test_an_answer_then_a_side_question_keeps_the_answer_and_answers_the_q
 
 # -- who is asking ------------------------------------------------------------------------------
 
+
 async def test_who_the_application_is_for_is_asked_first_with_buttons():
     events, _ = await run(ValidateSituationForm(), tracker({}, "/start_application", "start_application"))
     assert slot_events(events)["requested_slot"] == "applicant"
@@ -231,8 +292,10 @@ async def test_who_the_application_is_for_is_asked_first_with_buttons():
     assert '/inform{"applicant": "wife"}' in [b["payload"] for b in messages[0]["buttons"]]
 
 
-@pytest.mark.parametrize("text,expected", [("for my wife", "wife"), ("Me", "self"), ("my son", "child"),
-                                           ('/inform{"applicant": "employee"}', "employee")])
+@pytest.mark.parametrize(
+    "text,expected",
+    [("for my wife", "wife"), ("Me", "self"), ("my son", "child"), ('/inform{"applicant": "employee"}', "employee")],
+)
 async def test_the_answer_to_who_it_is_for(text, expected):
     set_now = {"applicant": expected} if text.startswith("/") else None
     events, _ = await run(ValidateSituationForm(), tracker({}, text, requested="applicant", set_now=set_now))
@@ -240,10 +303,13 @@ async def test_the_answer_to_who_it_is_for(text, expected):
     assert slot_events(events)["requested_slot"] == "procedure"
 
 
-@pytest.mark.parametrize("known,text,field,value", [
-    ({}, "Temporary residence", "procedure", "temporary_residence"),
-    ({"procedure": "temporary_residence"}, "China", "citizenship", "CN"),
-])
+@pytest.mark.parametrize(
+    "known,text,field,value",
+    [
+        ({}, "Temporary residence", "procedure", "temporary_residence"),
+        ({"procedure": "temporary_residence"}, "China", "citizenship", "CN"),
+    ],
+)
 async def test_typing_past_who_it_is_for_answers_the_next_question_for_oneself(known, text, field, value):
     events, _ = await run(ValidateSituationForm(), tracker(known, text, requested="applicant"))
     slots = slot_events(events)
@@ -260,26 +326,38 @@ async def test_questions_are_worded_for_the_person_they_are_about():
 
 
 async def test_a_husband_answering_about_himself_is_not_taken_for_his_wife():
-    known = {"applicant": "wife", "procedure": "temporary_residence", "citizenship": "EG",
-             "purpose": "family_reunification"}
+    known = {"applicant": "wife", "procedure": "temporary_residence", "citizenship": "EG", "purpose": "family_reunification"}
     t = tracker(known, "she is in Cairo, I am in Katowice", requested="in_poland")
     events, _ = await run(ValidateSituationForm(), t)
     assert slot_events(events)["in_poland"] is False
 
 
-@pytest.mark.parametrize("applicant,needle", [
-    ("wife", "her own Trusted Profile"), ("child", "you, as the parent or guardian, sign"),
-    ("employee", "Annex 1"), ("parent", "their own Trusted Profile"), (None, "No one may sign for you")])
+@pytest.mark.parametrize(
+    "applicant,needle",
+    [
+        ("wife", "her own Trusted Profile"),
+        ("child", "you, as the parent or guardian, sign"),
+        ("employee", "Annex 1"),
+        ("parent", "their own Trusted Profile"),
+        (None, "No one may sign for you"),
+    ],
+)
 async def test_can_i_sign_it_for_her_is_answered_for_that_person(applicant, needle):
-    _, messages = await run(ActionReply(), tracker({"applicant": applicant}, "can I sign it for her?",
-                                                   intent="ask_who_may_sign"))
+    _, messages = await run(
+        ActionReply(), tracker({"applicant": applicant}, "can I sign it for her?", intent="ask_who_may_sign")
+    )
     assert needle in messages[0]["text"]
     assert "https://migrant.poznan.uw.gov.pl/en/slownik-pojec/electronic-signature" in messages[0]["text"]
 
 
 async def test_on_the_paper_family_route_the_husband_in_poland_does_sign_for_her():
-    wife_abroad = {"applicant": "wife", "procedure": "temporary_residence", "citizenship": "EG",
-                   "purpose": "family_reunification", "in_poland": False}
+    wife_abroad = {
+        "applicant": "wife",
+        "procedure": "temporary_residence",
+        "citizenship": "EG",
+        "purpose": "family_reunification",
+        "in_poland": False,
+    }
     _, messages = await run(ActionReply(), tracker(wife_abroad, "can I sign it for her?", intent="ask_who_may_sign"))
     assert messages[0]["text"].startswith("Yes, on this route: the family member in Poland")
     _, messages = await run(ActionRecommend(), tracker(wife_abroad))
@@ -295,10 +373,15 @@ async def test_the_outcome_for_a_wife_never_says_who_signs_is_you():
 
 # -- why, and "I don't know" -------------------------------------------------------------------
 
+
 async def test_why_do_you_ask_gets_the_reason_and_the_same_question_again():
     known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work"}
-    t = tracker({**known, "conversation_state": {"asked": {"in_poland": 1}}}, "why do you ask?", "out_of_scope",
-                requested="in_poland")
+    t = tracker(
+        {**known, "conversation_state": {"asked": {"in_poland": 1}}},
+        "why do you ask?",
+        "out_of_scope",
+        requested="in_poland",
+    )
     events, messages = await run(ValidateSituationForm(), t)
     assert "filed from inside Poland" in texts(messages)
     assert slot_events(events)["requested_slot"] == "in_poland"
@@ -307,8 +390,7 @@ async def test_why_do_you_ask_gets_the_reason_and_the_same_question_again():
 
 async def test_i_dont_know_says_where_to_look_then_goes_on_without_it(today):
     known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True}
-    t = tracker({**known, "conversation_state": {"asked": {"permit_expires": 1}}}, "i dont know",
-                requested="permit_expires")
+    t = tracker({**known, "conversation_state": {"asked": {"permit_expires": 1}}}, "i dont know", requested="permit_expires")
     events, _ = await run(ValidateSituationForm(), t)
     after = state(events)
     assert slot_events(events)["requested_slot"] == "permit_expires" and after["unsure"] == ["permit_expires"]
@@ -337,14 +419,21 @@ async def test_i_dont_know_the_procedure_asks_what_they_want_to_do_in_plain_word
     action = type("Ask", (AskForField,), {"field": "procedure"})()
     _, messages = await run(action, tracker({**ME, "conversation_state": state(events)}))
     assert messages[0]["text"] == "What do you want to do in Poland?"
-    assert '/inform{"procedure": "temporary_residence", "purpose": "work"}' in [b["payload"] for b in
-                                                                              messages[0]["buttons"]]
+    assert '/inform{"procedure": "temporary_residence", "purpose": "work"}' in [b["payload"] for b in messages[0]["buttons"]]
 
 
 async def test_the_outcome_says_what_could_not_be_checked():
-    known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
-             "minor": False, "has_pesel": True, "has_trusted_profile": True,
-             "conversation_state": {"unknown": ["permit_expires"]}}
+    known = {
+        **ME,
+        "procedure": "temporary_residence",
+        "citizenship": "IN",
+        "purpose": "work",
+        "in_poland": True,
+        "minor": False,
+        "has_pesel": True,
+        "has_trusted_profile": True,
+        "conversation_state": {"unknown": ["permit_expires"]},
+    }
     _, messages = await run(ActionRecommend(), tracker(known))
     assert "I could not check: legal stay ends" in messages[0]["text"]
     assert "visa" in messages[0]["text"]  # what to verify
@@ -353,16 +442,20 @@ async def test_the_outcome_says_what_could_not_be_checked():
 
 # -- side questions, commands ------------------------------------------------------------------
 
+
 async def test_a_question_about_a_topic_lets_the_form_step_aside():
     t = tracker({**ME, "procedure": "cukr"}, "what is cukr?", intent="ask_cukr", requested="citizenship")
     events, messages = await run(ValidateSituationForm(), t)
     assert events == [] and messages == []
 
 
-@pytest.mark.parametrize("requested,text,intent", [
-    ("permit_expires", "I posted my paper application on 20 April, does it count?", "ask_posted_application"),
-    ("in_poland", "my worker has the CUKR card, what must I do as employer", "ask_cukr_employer"),
-])
+@pytest.mark.parametrize(
+    "requested,text,intent",
+    [
+        ("permit_expires", "I posted my paper application on 20 April, does it count?", "ask_posted_application"),
+        ("in_poland", "my worker has the CUKR card, what must I do as employer", "ask_cukr_employer"),
+    ],
+)
 async def test_a_side_question_holding_an_answer_to_the_question_asked_is_answered_first(requested, text, intent):
     known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True}
     known.pop(requested, None)
@@ -370,16 +463,23 @@ async def test_a_side_question_holding_an_answer_to_the_question_asked_is_answer
 
 
 async def test_a_side_question_mentioning_a_fact_is_still_a_side_question():
-    t = tracker({"applicant": "wife", "procedure": "temporary_residence"},
-                "can I sign it for her with my own trusted profile?", intent="ask_who_may_sign",
-                requested="citizenship")
+    t = tracker(
+        {"applicant": "wife", "procedure": "temporary_residence"},
+        "can I sign it for her with my own trusted profile?",
+        intent="ask_who_may_sign",
+        requested="citizenship",
+    )
     assert (await run(ValidateSituationForm(), t))[0] == []
 
 
 async def test_after_an_interruption_the_form_asks_again_without_reading_the_old_message():
-    t = tracker({**ME, "procedure": "cukr", "conversation_state": {"asked": {"citizenship": 1}}}, "what is cukr?",
-                intent="ask_cukr", requested="citizenship",
-                after_user=[{"event": "action", "name": "action_reply"}, {"event": "bot", "text": "CUKR is ..."}])
+    t = tracker(
+        {**ME, "procedure": "cukr", "conversation_state": {"asked": {"citizenship": 1}}},
+        "what is cukr?",
+        intent="ask_cukr",
+        requested="citizenship",
+        after_user=[{"event": "action", "name": "action_reply"}, {"event": "bot", "text": "CUKR is ..."}],
+    )
     events, messages = await run(ValidateSituationForm(), t)
     slots = slot_events(events)
     assert slots["requested_slot"] == "citizenship" and "citizenship" not in slots and messages == []
@@ -387,16 +487,28 @@ async def test_after_an_interruption_the_form_asks_again_without_reading_the_old
 
 async def test_a_message_handed_on_without_an_answer_is_read_by_the_form():
     # "out of scope" by the intent model, yet it states facts: action_reply says nothing and hands it on
-    t = tracker({**ME}, "I am from Georgia", intent="out_of_scope", requested="procedure",
-                after_user=[{"event": "action", "name": "action_reply"}])
+    t = tracker(
+        {**ME},
+        "I am from Georgia",
+        intent="out_of_scope",
+        requested="procedure",
+        after_user=[{"event": "action", "name": "action_reply"}],
+    )
     events, _ = await run(ValidateSituationForm(), t)
     assert slot_events(events)["requested_slot"] == "confirm_facts"
 
 
-@pytest.mark.parametrize("intent,needle", [
-    ("ask_processing_time", "180 days"), ("ask_print_post", "Do not print"),
-    ("ask_posted_application", "RECEIVED it by April 26, 2026"), ("ask_trusted_profile", "PESEL"),
-    ("ask_cukr_employer", "no work permit and no notification"), ("ask_fees", "440 PLN")])
+@pytest.mark.parametrize(
+    "intent,needle",
+    [
+        ("ask_processing_time", "180 days"),
+        ("ask_print_post", "Do not print"),
+        ("ask_posted_application", "RECEIVED it by April 26, 2026"),
+        ("ask_trusted_profile", "PESEL"),
+        ("ask_cukr_employer", "no work permit and no notification"),
+        ("ask_fees", "440 PLN"),
+    ],
+)
 async def test_side_questions_are_answered_from_the_catalog_with_a_source(intent, needle):
     _, messages = await run(ActionReply(), tracker({}, "x", intent=intent))
     assert needle in messages[0]["text"] and "Source: https://" in messages[0]["text"]
@@ -411,13 +523,11 @@ async def test_the_form_ends_when_nothing_is_missing():
 
 async def test_start_after_an_outcome_begins_a_new_case_but_after_a_stop_it_goes_on():
     done = [{"event": "action", "name": "action_recommend"}]
-    events, messages = await run(ValidateSituationForm(), tracker(WORKER, "start", "start_application",
-                                                                  before_user=done))
+    events, messages = await run(ValidateSituationForm(), tracker(WORKER, "start", "start_application", before_user=done))
     slots = slot_events(events)
     assert slots["citizenship"] is None and slots["requested_slot"] == "applicant"
     stopped = [{"event": "action", "name": "action_stop"}]
-    events, _ = await run(ValidateSituationForm(), tracker(WORKER, "start", "start_application",
-                                                           before_user=stopped))
+    events, _ = await run(ValidateSituationForm(), tracker(WORKER, "start", "start_application", before_user=stopped))
     assert "citizenship" not in slot_events(events) and slot_events(events)["requested_slot"] == "has_trusted_profile"
 
 
@@ -453,8 +563,13 @@ async def test_every_question_comes_with_contract_buttons_or_a_typing_hint(field
 def test_every_question_has_a_reason_a_hint_and_a_wording_for_each_person(field):
     from bot import i18n
     from bot.routing import text_constants
-    for key in (f"conversation.why.{field}", f"conversation.dont_know.{field}", f"conversation.verify.{field}",
-                f"conversation.labels.{field}"):
+
+    for key in (
+        f"conversation.why.{field}",
+        f"conversation.dont_know.{field}",
+        f"conversation.verify.{field}",
+        f"conversation.labels.{field}",
+    ):
         assert i18n.t(key, "en", **text_constants())
     for subject in ("child", "wife", "husband", "parent", "relative", "employee"):
         assert i18n.t(f"conversation.questions_for.{subject}.{field}", "en", **text_constants())
@@ -469,8 +584,9 @@ async def test_go_back_during_the_form_clears_the_last_answer_and_keeps_it_as_a_
     after = {**ME, "procedure": "cukr", "conversation_state": {**state(events), "asked": {"citizenship": 1}}}
     events, _ = await run(ValidateSituationForm(), tracker(after, "hmm", requested="citizenship"))
     assert "citizenship" not in slot_events(events) and slot_events(events)["requested_slot"] == "citizenship"
-    events, _ = await run(ValidateSituationForm(), tracker({**after, "conversation_state": state(events)}, "hmm",
-                                                           requested="citizenship"))
+    events, _ = await run(
+        ValidateSituationForm(), tracker({**after, "conversation_state": state(events)}, "hmm", requested="citizenship")
+    )
     assert slot_events(events)["citizenship"] == "UA" and slot_events(events)["requested_slot"] == "ukr_status"
 
 
@@ -479,8 +595,12 @@ async def test_back_after_the_outcome_offers_each_answer_to_change():
     assert "citizenship" not in slot_events(events)
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert '/change_answer{"change": "procedure"}' in payloads
-    t = tracker(WORKER, '/change_answer{"change": "procedure"}', intent="change_answer",
-                entities=[{"entity": "change", "value": "procedure"}])
+    t = tracker(
+        WORKER,
+        '/change_answer{"change": "procedure"}',
+        intent="change_answer",
+        entities=[{"entity": "change", "value": "procedure"}],
+    )
     events, _ = await run(ActionGoBack(), t)
     assert slot_events(events)["procedure"] is None and "citizenship" not in slot_events(events)
 
@@ -498,8 +618,16 @@ async def test_start_over_and_stop():
     assert "stopped" in messages[0]["text"]
 
 
-@pytest.mark.parametrize("intent,needle", [("greet", "MOS"), ("ask_cukr", "365"), ("ask_human", "47 721 76 75"),
-                                           ("ask_fees", "440 PLN"), ("out_of_scope", "only help")])
+@pytest.mark.parametrize(
+    "intent,needle",
+    [
+        ("greet", "MOS"),
+        ("ask_cukr", "365"),
+        ("ask_human", "47 721 76 75"),
+        ("ask_fees", "440 PLN"),
+        ("out_of_scope", "only help"),
+    ],
+)
 async def test_replies_come_from_the_catalog(intent, needle):
     _, messages = await run(ActionReply(), tracker({}, "x", intent=intent))
     assert needle in messages[0]["text"]
@@ -521,10 +649,13 @@ async def test_a_control_command_button_lets_the_form_step_aside():
     assert events == [] and messages == []
 
 
-@pytest.mark.parametrize("text,intent,expected", [
-    ("I don't have a PESEL", "ask_pesel", False),
-    ("yes, thanks", "thank", True),
-])
+@pytest.mark.parametrize(
+    "text,intent,expected",
+    [
+        ("I don't have a PESEL", "ask_pesel", False),
+        ("yes, thanks", "thank", True),
+    ],
+)
 async def test_a_yes_no_answer_that_reads_like_a_topic_question_still_answers(text, intent, expected):
     t = tracker({**ME, "procedure": "cukr", "citizenship": "UA"}, text, intent=intent, requested="has_pesel")
     events, _ = await run(ValidateSituationForm(), t)
@@ -536,23 +667,26 @@ async def test_a_real_topic_question_at_a_yes_no_question_steps_aside():
     assert (await run(ValidateSituationForm(), t))[0] == []
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("since 2022", "2022-12-31"),   # any day of 2022 gives the same answer: keep the last one
-    ("2024", "2024-12-31"),
-    ("since 2025", None),           # 1 January and 31 December 2025 give different answers: ask exactly
-    ("2031", None),                 # in the future
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("since 2022", "2022-12-31"),  # any day of 2022 gives the same answer: keep the last one
+        ("2024", "2024-12-31"),
+        ("since 2025", None),  # 1 January and 31 December 2025 give different answers: ask exactly
+        ("2031", None),  # in the future
+    ],
+)
 async def test_a_year_alone_is_enough_only_when_it_decides(text, expected):
-    t = tracker({**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": True}, text,
-                requested="ukr_status_since")
+    t = tracker({**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": True}, text, requested="ukr_status_since")
     events, messages = await run(ValidateSituationForm(), t)
     assert slot_events(events).get("ukr_status_since") == expected
     assert bool(messages) is (expected is None)
 
 
 async def test_a_start_of_status_in_the_future_is_refused():
-    t = tracker({**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": True}, "01.01.2030",
-                requested="ukr_status_since")
+    t = tracker(
+        {**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": True}, "01.01.2030", requested="ukr_status_since"
+    )
     events, messages = await run(ValidateSituationForm(), t)
     assert slot_events(events).get("ukr_status_since") is None
     assert "future" in texts(messages)
@@ -568,11 +702,14 @@ async def test_date_buttons_stand_for_ranges_that_decide_alike(today):
     action = type("Ask", (AskForField,), {"field": "permit_expires"})()
     _, messages = await run(action, tracker({"procedure": "permanent_residence", "in_poland": True}))
     assert [b["payload"] for b in messages[0]["buttons"]] == [
-        '/inform{"permit_expires": "2026-11-22"}', '/inform{"permit_expires": "2026-11-23"}']
+        '/inform{"permit_expires": "2026-11-22"}',
+        '/inform{"permit_expires": "2026-11-23"}',
+    ]
 
 
 async def test_a_new_session_keeps_the_answers_and_takes_the_channel_language():
     from actions.replies import ActionSessionStart
+
     t = tracker({"procedure": "cukr", "citizenship": "UA"}, "hi", intent="greet")
     t.slots["session_started_metadata"] = {"language": "uk"}
     events, _ = await run(ActionSessionStart(), t)
@@ -584,14 +721,23 @@ async def test_a_new_session_keeps_the_answers_and_takes_the_channel_language():
 async def test_a_new_fact_after_the_outcome_is_confirmed_again_even_after_two_earlier_confirmations():
     """Regression: with the confirmation already asked twice, a new typed fact after the outcome
     made the form loop for ever (the action server hung and every conversation timed out)."""
-    done = {**WORKER, "has_trusted_profile": False,
-            "conversation_state": {"asked": {"confirm_facts": 2, "in_poland": 2}, "pending": {}, "unsure": [],
-                                   "unknown": [], "back_from": {}}}
+    done = {
+        **WORKER,
+        "has_trusted_profile": False,
+        "conversation_state": {
+            "asked": {"confirm_facts": 2, "in_poland": 2},
+            "pending": {},
+            "unsure": [],
+            "unknown": [],
+            "back_from": {},
+        },
+    }
     t = tracker(done, "nie mam peselu", metadata={"language": "pl"})
     loop = asyncio.get_running_loop()
     # in a thread, so that a loop that never yields fails the test instead of hanging it
     events, messages = await asyncio.wait_for(
-        loop.run_in_executor(None, lambda: asyncio.run(run(ValidateSituationForm(), t))), timeout=30)
+        loop.run_in_executor(None, lambda: asyncio.run(run(ValidateSituationForm(), t))), timeout=30
+    )
     slots = slot_events(events)
     assert slots.get("has_pesel") is False or state(events)["pending"].get("has_pesel") is False
     assert slots["requested_slot"] in ("confirm_facts", "has_qualified_signature")
@@ -618,8 +764,14 @@ async def test_the_procedure_is_never_given_up_the_plain_word_question_comes_ins
 
 
 async def test_an_answer_given_after_going_on_without_it_counts():
-    known = {**ME, "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
-             "conversation_state": {"asked": {"permit_expires": 2}, "unknown": ["permit_expires"]}}
+    known = {
+        **ME,
+        "procedure": "temporary_residence",
+        "citizenship": "IN",
+        "purpose": "work",
+        "in_poland": True,
+        "conversation_state": {"asked": {"permit_expires": 2}, "unknown": ["permit_expires"]},
+    }
     t = tracker(known, "/inform", set_now={"permit_expires": "2027-01-31"})
     events, _ = await run(ValidateSituationForm(), t)
     assert slot_events(events)["permit_expires"] == "2027-01-31"
@@ -629,8 +781,9 @@ async def test_an_answer_given_after_going_on_without_it_counts():
 @pytest.mark.parametrize("lang", ["en", "pl", "uk", "ru"])
 def test_a_typed_aim_title_stands_for_its_button(lang):
     # issue 12 walker: "Работа" typed at "what do you want to do?" was asked a third time
-    from actions.parsing import typed_goal
+    from bot.conversation.parsing import typed_goal
     from bot.questions import goals
+
     for goal, facts in goals().items():
         title = i18n.t(f"conversation.goals.{goal}", lang)
         assert typed_goal(title, lang) == facts
@@ -641,6 +794,7 @@ def test_a_typed_aim_title_stands_for_its_button(lang):
 async def test_the_same_outcome_is_not_repeated_in_full():
     # "I don't know what that is" after the answer re-ran the form and printed everything again
     from actions.recommend import ActionRecommend
+
     done = {**WORKER, "permit_expires": "2027-01-01", "minor": False, "has_trusted_profile": True}
     events, first = await run(ActionRecommend(), tracker(done))
     assert any("recommendation" in (m.get("custom") or {}) for m in first)
@@ -654,8 +808,14 @@ async def test_the_same_outcome_is_not_repeated_in_full():
 
 async def test_a_bare_date_in_the_answer_to_right_corrects_the_date_waiting_there():
     # trial: "ні, з 10.03.2022" to "So: UKR status since 1 March 2022. Right?" dropped every fact
-    waiting = {**ME, "language": "uk", "conversation_state": {
-        "pending": {"ukr_status": True, "ukr_status_since": "2022-03-01"}, "asked": {"confirm_facts": 1}}}
+    waiting = {
+        **ME,
+        "language": "uk",
+        "conversation_state": {
+            "pending": {"ukr_status": True, "ukr_status_since": "2022-03-01"},
+            "asked": {"confirm_facts": 1},
+        },
+    }
     for text in ("ні, з 10.03.2022", "10.03.2022"):
         t = tracker(waiting, text, "deny", requested="confirm_facts", metadata={"language": "uk"})
         events, _ = await run(ValidateSituationForm(), t)
@@ -665,8 +825,14 @@ async def test_a_bare_date_in_the_answer_to_right_corrects_the_date_waiting_ther
 
 async def test_actually_yes_after_a_kept_answer_changes_it():
     # trial: the bot said "I keep: UKR status (No); write e.g. 'actually Yes'" and then did not read it
-    before = {**ME, "procedure": "cukr", "citizenship": "UA", "ukr_status": False, "language": "uk",
-              "conversation_state": {"kept": "ukr_status", "asked": {"purpose": 1}}}
+    before = {
+        **ME,
+        "procedure": "cukr",
+        "citizenship": "UA",
+        "ukr_status": False,
+        "language": "uk",
+        "conversation_state": {"kept": "ukr_status", "asked": {"purpose": 1}},
+    }
     t = tracker(before, "насправді так", "affirm", requested="purpose", metadata={"language": "uk"})
     events, _ = await run(ValidateSituationForm(), t)
     assert slot_events(events)["ukr_status"] is True
@@ -680,8 +846,12 @@ async def test_a_side_question_with_facts_outside_the_form_is_answered_and_its_f
     assert any(e.get("event") == "followup" and e.get("name") == "situation_form" for e in events)
     handed = state(events)
     assert handed["read_latest"]
-    t = tracker({"conversation_state": handed}, text, "ask_fees",
-                after_user=[{"event": "action", "name": "action_reply"}, {"event": "bot", "text": "440 PLN"}])
+    t = tracker(
+        {"conversation_state": handed},
+        text,
+        "ask_fees",
+        after_user=[{"event": "action", "name": "action_reply"}, {"event": "bot", "text": "440 PLN"}],
+    )
     events, _ = await run(ValidateSituationForm(), t)
     assert {"citizenship": "GE", "in_poland": True}.items() <= state(events)["pending"].items()
 
@@ -689,10 +859,13 @@ async def test_a_side_question_with_facts_outside_the_form_is_answered_and_its_f
 async def test_a_question_after_an_unchanged_outcome_gets_its_answer():
     # e2e: "can I sign it for her with my own trusted profile?" read as a fact got "nothing has changed"
     from actions.recommend import ActionRecommend
+
     done = {**WORKER, "permit_expires": "2027-01-01", "minor": False, "has_trusted_profile": True}
     events, _ = await run(ActionRecommend(), tracker(done))
     again = tracker({**done, "conversation_state": state(events)}, "can my wife sign it for me?", "inform")
-    again.latest_message["intent_ranking"] = [{"name": "inform", "confidence": 0.6},
-                                              {"name": "ask_who_may_sign", "confidence": 0.3}]
+    again.latest_message["intent_ranking"] = [
+        {"name": "inform", "confidence": 0.6},
+        {"name": "ask_who_may_sign", "confidence": 0.3},
+    ]
     _, messages = await run(ActionRecommend(), again)
     assert "No one may sign for you" in messages[0]["text"]

@@ -1,6 +1,7 @@
 """A real browser (Debian's chromium through Playwright) on the running stack: the widget page to a
 recommendation and the QR code, the link page and its .ics, the staff script to a link, and an
 axe-core accessibility check of every page. Screenshots go to results/screenshots/."""
+
 import json
 import re
 from pathlib import Path
@@ -18,12 +19,28 @@ pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "results" / "screenshots"
 AXE_REPORT = ROOT / "results" / "axe.json"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 #: the answer for the field a question's buttons collect; a value without a button is typed
-ANSWERS = {"applicant": "self", "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work",
-           "in_poland": True, "permit_expires": "31.12.2026", "minor": False, "has_pesel": True, "has_trusted_profile": True,
-           "has_qualified_signature": False, "ukr_status": False}
+ANSWERS = {
+    "applicant": "self",
+    "procedure": "temporary_residence",
+    "citizenship": "IN",
+    "purpose": "work",
+    "in_poland": True,
+    "permit_expires": "31.12.2026",
+    "minor": False,
+    "has_pesel": True,
+    "has_trusted_profile": True,
+    "has_qualified_signature": False,
+    "ukr_status": False,
+}
 TURN_MS = 90_000  # Rasa on two busy cores
 
 
@@ -58,8 +75,11 @@ def axe_results():
 def check_accessibility(page: Page, name: str, results: dict) -> None:
     violations = Axe().run(page).response["violations"]
     results[name] = {v["id"]: v["impact"] for v in violations}
-    serious = [f'{v["id"]} ({v["impact"]}): {v["help"]} at {[n["target"] for n in v["nodes"]][:3]}'
-               for v in violations if v["impact"] in ("serious", "critical")]
+    serious = [
+        f'{v["id"]} ({v["impact"]}): {v["help"]} at {[n["target"] for n in v["nodes"]][:3]}'
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not serious, f"{name}: " + "; ".join(serious)
 
 
@@ -91,8 +111,10 @@ def test_the_widget_to_a_recommendation_the_qr_code_and_the_link_page(stack, bro
     context = browser.new_context(viewport={"width": 430, "height": 900}, accept_downloads=True)
     page = context.new_page()
     outside = []
-    page.on("response", lambda r: None if r.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
-            else outside.append(r.url))
+    page.on(
+        "response",
+        lambda r: None if r.url.startswith(("http://localhost", "http://127.0.0.1", "data:")) else outside.append(r.url),
+    )
     page.goto(f"{base(stack)}/?lang=en")
     expect(page.locator(".rw-response").first).to_contain_text("MOS", timeout=TURN_MS)
     page.screenshot(path=str(SHOTS / "01-widget-greeting.png"))
@@ -108,8 +130,11 @@ def test_the_widget_to_a_recommendation_the_qr_code_and_the_link_page(stack, bro
             turn(page, lambda: buttons.filter(has_text=t("conversation.confirm_yes")).first.click())
             continue
         question = next((text for text in reversed(page.locator(".rw-response").all_inner_texts()) if text.strip()), "")
-        asks = {f: t("conversation.applicant_question") if f == "applicant" else t(f"questions.{f}")
-                for f in ANSWERS if f == "applicant" or i18n.has(f"questions.{f}")}
+        asks = {
+            f: t("conversation.applicant_question") if f == "applicant" else t(f"questions.{f}")
+            for f in ANSWERS
+            if f == "applicant" or i18n.has(f"questions.{f}")
+        }
         field = next((f for f, text in asks.items() if text in question), None)
         if not field:
             page.screenshot(path=str(SHOTS / "unexpected-question.png"), full_page=True)

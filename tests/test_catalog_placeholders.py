@@ -5,6 +5,7 @@ so a text or a caller added later is checked without editing this test. A text t
 placeholder some caller does not give fails: that was the "I don't know" crash of issue 12
 (conversation.dont_know.<field> formatted without {ukr_reference_day}).
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,7 +25,7 @@ from bot.routing.engine import _text_params, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("bot", "actions", "connectors")
-#: calls that add the rules' constants themselves (actions/context.say, the pages' translator)
+#: calls that add the rules' constants themselves (bot/conversation/text.say, the pages' translator)
 SAYERS = {"say"}
 ANY = "*"
 
@@ -41,8 +42,9 @@ def _key_pattern(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return re.escape(node.value)
     if isinstance(node, ast.JoinedStr):
-        return "".join(re.escape(part.value) if isinstance(part, ast.Constant) else r"[^.]+(?:\.[^.]+)?"
-                       for part in node.values)
+        return "".join(
+            re.escape(part.value) if isinstance(part, ast.Constant) else r"[^.]+(?:\.[^.]+)?" for part in node.values
+        )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _key_pattern(node.left), _key_pattern(node.right)
         return (left or ".+") + (right or ".+") if (left or right) else None
@@ -60,8 +62,11 @@ def _gives(call: ast.Call, adds_constants: bool) -> frozenset:
             names |= set(text_constants())
         elif isinstance(value, ast.Dict):
             for key, inner in zip(value.keys, value.values):
-                if key is None and isinstance(inner, ast.Call) and \
-                        getattr(inner.func, "id", getattr(inner.func, "attr", "")) == "text_constants":
+                if (
+                    key is None
+                    and isinstance(inner, ast.Call)
+                    and getattr(inner.func, "id", getattr(inner.func, "attr", "")) == "text_constants"
+                ):
                     names |= set(text_constants())
                 elif isinstance(key, ast.Constant):
                     names.add(key.value)
@@ -85,8 +90,11 @@ def python_callers() -> Iterator[Caller]:
                 pattern = _key_pattern(node.args[0])
                 if pattern is None:
                     continue
-                yield Caller(f"{path.relative_to(ROOT)}:{node.lineno}", re.compile(pattern),
-                             _gives(node, adds_constants=name in SAYERS))
+                yield Caller(
+                    f"{path.relative_to(ROOT)}:{node.lineno}",
+                    re.compile(pattern),
+                    _gives(node, adds_constants=name in SAYERS),
+                )
 
 
 TEMPLATE_CALL = re.compile(r"""\bt\(\s*['"]([^'"]+)['"]\s*((?:,\s*\w+\s*=[^,)]+)*)\s*\)""")
@@ -110,8 +118,7 @@ def engine_callers() -> Iterator[Caller]:
                 keys |= set(case.steps) | set(case.warnings)
     for key in sorted(keys):
         yield Caller("bot/routing/rules.yml", re.compile(re.escape(key)), params)
-    yield Caller("bot/routing/engine.py (warning.unconfirmed)", re.compile(r"warning\.unconfirmed"),
-                 frozenset({"title"}))
+    yield Caller("bot/routing/engine.py (warning.unconfirmed)", re.compile(r"warning\.unconfirmed"), frozenset({"title"}))
 
 
 CALLERS: List[Caller] = list(python_callers()) + list(template_callers()) + list(engine_callers())
@@ -119,12 +126,14 @@ CALLERS: List[Caller] = list(python_callers()) + list(template_callers()) + list
 
 def texts(language: str) -> Iterator[Tuple[str, str]]:
     """(key, text) of every string in a catalog."""
+
     def walk(node, prefix: str):
         if isinstance(node, dict):
             for key, value in node.items():
                 yield from walk(value, f"{prefix}.{key}" if prefix else str(key))
         elif isinstance(node, str):
             yield prefix, node
+
     path = i18n.CATALOG_DIR / f"{language}.yml"
     yield from walk(yaml.safe_load(path.read_text(encoding="utf-8")), "")
 
@@ -158,8 +167,7 @@ def test_every_text_formats_with_what_every_caller_gives(language):
                 failures.append(f"{language}:{key} needs {sorted(lacking)}, {caller.where} gives none of them")
                 continue
             # and it really formats (no stray brace, no positional field)
-            values = {name: datetime.date(2026, 6, 4) if "day" in name or "date" in name else "x"
-                      for name in caller.gives}
+            values = {name: datetime.date(2026, 6, 4) if "day" in name or "date" in name else "x" for name in caller.gives}
             try:
                 i18n.t(key, language, **values)
             except (KeyError, IndexError, ValueError) as error:
@@ -171,6 +179,9 @@ def test_every_text_formats_with_what_every_caller_gives(language):
 @pytest.mark.parametrize("language", [lang for lang in i18n.SUPPORTED_LANGUAGES if lang != "en"])
 def test_a_translation_asks_for_no_placeholder_the_english_text_lacks(language):
     english = dict(texts("en"))
-    extra = [f"{key}: {sorted(placeholders(text) - placeholders(english[key]))}"
-             for key, text in texts(language) if key in english and placeholders(text) - placeholders(english[key])]
+    extra = [
+        f"{key}: {sorted(placeholders(text) - placeholders(english[key]))}"
+        for key, text in texts(language)
+        if key in english and placeholders(text) - placeholders(english[key])
+    ]
     assert not extra, "\n".join(extra)

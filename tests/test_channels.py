@@ -1,5 +1,6 @@
 """Telegram and Messenger: real webhook payloads into the running Rasa server; the platforms'
 APIs are loopback fakes (tests/fakes.py) that record what would have been sent."""
+
 import hashlib
 import hmac
 import itertools
@@ -24,13 +25,24 @@ TG_BOT = "mos_test_bot"
 FB_SECRET = "fb-app-secret"
 FB_VERIFY = "fb-verify-token"
 #: the answers given, by the field a question's buttons collect; a value without a button is typed
-ANSWERS = {"applicant": "self", "procedure": "temporary_residence", "citizenship": "IN", "purpose": "work",
-           "in_poland": True, "permit_expires": "31.12.2026", "minor": False, "has_pesel": True, "has_trusted_profile": True,
-           "has_qualified_signature": False, "ukr_status": False}
+ANSWERS = {
+    "applicant": "self",
+    "procedure": "temporary_residence",
+    "citizenship": "IN",
+    "purpose": "work",
+    "in_poland": True,
+    "permit_expires": "31.12.2026",
+    "minor": False,
+    "has_pesel": True,
+    "has_trusted_profile": True,
+    "has_qualified_signature": False,
+    "ukr_status": False,
+}
 update_ids = itertools.count(1000)
 
 
 # Fast checks of the platforms' limits ----------------------------------------------------------
+
 
 def test_every_button_fits_telegrams_callback_data():
     for lang, field in itertools.product(i18n.SUPPORTED_LANGUAGES, SITUATION_FIELDS):
@@ -47,16 +59,17 @@ def test_long_texts_are_split_at_paragraphs_within_the_limit():
 
 
 def test_messenger_pages_long_button_lists():
-    buttons = [{"title": f"A rather long option title {i}", "payload": f"/inform{{\"x\": {i}}}"} for i in range(14)]
+    buttons = [{"title": f"A rather long option title {i}", "payload": f'/inform{{"x": {i}}}'} for i in range(14)]
     first = messenger.pages(buttons)
     assert len(first) == 13 and all(len(r["title"]) <= 20 for r in first)
     assert first[-1]["payload"].startswith(messenger.MORE) and first[-1]["title"] == "▶ 13-14"
-    rest = json.loads(first[-1]["payload"][len(messenger.MORE):])
+    rest = json.loads(first[-1]["payload"][len(messenger.MORE) :])
     assert [p for _, p in rest] == [b["payload"] for b in buttons[12:]]
     assert len(first[-1]["payload"]) <= 1000  # Messenger's limit for a quick reply payload
 
 
 # The running stack -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def telegram():
@@ -75,10 +88,17 @@ def graph():
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, telegram, graph):
     assert MODEL.exists(), "make test trains the model first"
-    env = {"TELEGRAM_TOKEN": TG_TOKEN, "TELEGRAM_VERIFY": TG_BOT, "TELEGRAM_API_URL": telegram.url,
-           "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
-           "FB_VERIFY": FB_VERIFY, "FB_SECRET": FB_SECRET, "FB_PAGE_ACCESS_TOKEN": "page-token",
-           "FB_API_URL": graph.url, "LINK_SECRET": "channels-secret"}
+    env = {
+        "TELEGRAM_TOKEN": TG_TOKEN,
+        "TELEGRAM_VERIFY": TG_BOT,
+        "TELEGRAM_API_URL": telegram.url,
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+        "FB_VERIFY": FB_VERIFY,
+        "FB_SECRET": FB_SECRET,
+        "FB_PAGE_ACCESS_TOKEN": "page-token",
+        "FB_API_URL": graph.url,
+        "LINK_SECRET": "channels-secret",
+    }
     with Stack.running(tmp_path_factory.mktemp("run"), env) as s:
         yield s
 
@@ -101,11 +121,14 @@ def get(url: str) -> tuple:
 
 
 def inform_field(payload: str) -> str:
-    return next(iter(json.loads(payload[len("/inform"):]))) if payload.startswith("/inform") else payload
+    return next(iter(json.loads(payload[len("/inform") :]))) if payload.startswith("/inform") else payload
 
 
-def drive(send: Callable[[str], List[Dict[str, Any]]], buttons_of: Callable[[List[Dict[str, Any]]], List[Dict[str, str]]],
-          first: str) -> List[Dict[str, Any]]:
+def drive(
+    send: Callable[[str], List[Dict[str, Any]]],
+    buttons_of: Callable[[List[Dict[str, Any]]], List[Dict[str, str]]],
+    first: str,
+) -> List[Dict[str, Any]]:
     """Answer every question from ANSWERS, by button where there is one, until the recommendation."""
     sent = send(first)
     for _ in range(15):
@@ -116,23 +139,36 @@ def drive(send: Callable[[str], List[Dict[str, Any]]], buttons_of: Callable[[Lis
         informs = [b for b in buttons if b["payload"].startswith("/inform")]
         if not informs:
             return sent
-        field = next(iter(json.loads(informs[0]["payload"][len("/inform"):])))
+        field = next(iter(json.loads(informs[0]["payload"][len("/inform") :])))
         wanted = ANSWERS[field]
-        chosen = [b for b in informs if json.loads(b["payload"][len("/inform"):])[field] == wanted]
+        chosen = [b for b in informs if json.loads(b["payload"][len("/inform") :])[field] == wanted]
         sent = send(chosen[0]["payload"] if chosen else str(wanted))
     raise AssertionError("no recommendation after 15 answers")
 
 
 # Telegram --------------------------------------------------------------------------------------
 
+
 def tg_update(text: Optional[str] = None, callback: Optional[str] = None, chat: int = 7001, lang: str = "en") -> bytes:
     person = {"id": chat, "is_bot": False, "first_name": "Olena", "language_code": lang}
-    message = {"message_id": next(update_ids), "date": int(time.time()), "chat": {"id": chat, "type": "private"},
-               "from": person, "text": text or ""}
+    message = {
+        "message_id": next(update_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat, "type": "private"},
+        "from": person,
+        "text": text or "",
+    }
     if callback is not None:
-        body = {"update_id": next(update_ids), "callback_query": {
-            "id": str(next(update_ids)), "from": person, "chat_instance": "1", "data": callback,
-            "message": {**message, "from": {"id": 42, "is_bot": True, "first_name": "MOS"}, "text": "question"}}}
+        body = {
+            "update_id": next(update_ids),
+            "callback_query": {
+                "id": str(next(update_ids)),
+                "from": person,
+                "chat_instance": "1",
+                "data": callback,
+                "message": {**message, "from": {"id": 42, "is_bot": True, "first_name": "MOS"}, "text": "question"},
+            },
+        }
     else:
         body = {"update_id": next(update_ids), "message": message}
     return json.dumps(body).encode()
@@ -206,12 +242,25 @@ def test_telegram_refuses_a_wrong_secret_or_a_revoked_token(stack, telegram):
 
 # Messenger -------------------------------------------------------------------------------------
 
+
 def fb_event(sender: str, text: str) -> bytes:
     message: Dict[str, Any] = {"mid": f"m{next(update_ids)}", "text": text}
     if text.startswith("/"):
         message["quick_reply"] = {"payload": text}
-    return json.dumps({"object": "page", "entry": [{"id": "PAGE", "time": 0, "messaging": [{
-        "sender": {"id": sender}, "recipient": {"id": "PAGE"}, "timestamp": 0, "message": message}]}]}).encode()
+    return json.dumps(
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "PAGE",
+                    "time": 0,
+                    "messaging": [
+                        {"sender": {"id": sender}, "recipient": {"id": "PAGE"}, "timestamp": 0, "message": message}
+                    ],
+                }
+            ],
+        }
+    ).encode()
 
 
 def signature(body: bytes, secret: str = FB_SECRET) -> str:
@@ -235,9 +284,13 @@ def test_messenger_refuses_a_wrong_signature(stack, graph):
     url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/facebook/webhook"
     graph.take()
     body = fb_event("fb-intruder", "hello")
-    for headers in ({}, {"X-Hub-Signature-256": signature(body, "not-the-secret")},
-                    {"X-Hub-Signature": "sha1=" + "0" * 40}, {"X-Hub-Signature": "md5=abc"},
-                    {"X-Hub-Signature-256": signature(fb_event("fb-intruder", "hello!"))}):
+    for headers in (
+        {},
+        {"X-Hub-Signature-256": signature(body, "not-the-secret")},
+        {"X-Hub-Signature": "sha1=" + "0" * 40},
+        {"X-Hub-Signature": "md5=abc"},
+        {"X-Hub-Signature-256": signature(fb_event("fb-intruder", "hello!"))},
+    ):
         assert post(url, body, headers)[0] == 403
     assert graph.take() == []
 
@@ -299,6 +352,7 @@ def test_messenger_long_lists_are_paged(stack, graph):
 
 # REST (contract section 3) ---------------------------------------------------------------------
 
+
 def test_rest_hand_off_carries_custom_link_and_the_qr_image(stack):
     url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
 
@@ -323,6 +377,7 @@ def test_rest_hand_off_carries_custom_link_and_the_qr_image(stack):
 
 
 # Socket.IO (the website widget's channel) ------------------------------------------------------
+
 
 async def test_socketio_answers_in_the_pages_language_and_carries_custom_payloads(stack):
     import asyncio
@@ -358,7 +413,7 @@ async def test_socketio_answers_in_the_pages_language_and_carries_custom_payload
                 sent = await send("/affirm")
                 continue
             field = inform_field(buttons[0]["payload"]) if buttons else "permit_expires"
-            chosen = [b for b in buttons if json.loads(b["payload"][len("/inform"):])[field] == ANSWERS[field]]
+            chosen = [b for b in buttons if json.loads(b["payload"][len("/inform") :])[field] == ANSWERS[field]]
             sent = await send(chosen[0]["payload"] if chosen else str(ANSWERS[field]))
         # the recommendation's JSON arrives as `custom`, and the messages after it still arrive
         assert any(m.get("custom", {}).get("recommendation") for m in sent)

@@ -6,8 +6,16 @@ from bot.cli import main
 
 
 def test_cli_prints_json(capsys):
-    code = main(["recommend", "--situation", json.dumps({"procedure": "work_permit", "citizenship": "IN"}),
-                 "--today", "2026-11-23", "--json"])
+    code = main(
+        [
+            "recommend",
+            "--situation",
+            json.dumps({"procedure": "work_permit", "citizenship": "IN"}),
+            "--today",
+            "2026-11-23",
+            "--json",
+        ]
+    )
     assert code == 0
     rec = json.loads(capsys.readouterr().out)
     assert (rec["channel"], rec["authority"], rec["employer_action"]) == ("other", "praca.gov.pl", "employer_files")
@@ -27,8 +35,12 @@ def test_cli_rejects_bad_input_with_a_reason(capsys):
 
 
 def test_module_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "bot", "recommend", "--situation", "{}", "--today", "2026-11-23"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "recommend", "--situation", "{}", "--today", "2026-11-23"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and "what to apply for" in result.stdout
 
 
@@ -41,13 +53,16 @@ def test_what_is_still_needed_is_said_in_the_persons_words(capsys):
 import pytest  # noqa: E402
 
 
-@pytest.mark.parametrize("situation, reason", [
-    ('{"in_poland": "true"}', "in_poland"),
-    ('{"minor": 0}', "minor"),
-    ('{"permit_expires": 20261231}', "YYYY-MM-DD"),
-    ('{"ukr_status_since": "2020-01-01"}', "2022-02-24"),
-    ('{"ukr_status_since": "2026-12-01"}', "after today"),
-])
+@pytest.mark.parametrize(
+    "situation, reason",
+    [
+        ('{"in_poland": "true"}', "in_poland"),
+        ('{"minor": 0}', "minor"),
+        ('{"permit_expires": 20261231}', "YYYY-MM-DD"),
+        ('{"ukr_status_since": "2020-01-01"}', "2022-02-24"),
+        ('{"ukr_status_since": "2026-12-01"}', "after today"),
+    ],
+)
 def test_cli_strict_input(capsys, situation, reason):
     assert main(["recommend", "--situation", situation, "--today", "2026-11-23"]) == 2
     assert reason in capsys.readouterr().err

@@ -1,19 +1,38 @@
 """The domain, the rules and the catalogs name the same things (they are kept in separate files)."""
+
 from pathlib import Path
 
 import pytest
 import yaml
 
-from actions.replies import REPLIES
+from bot.conversation.side import REPLIES
 from bot import i18n
 from bot.questions import BOOL_FIELDS, DATE_FIELDS
 from bot.routing import QUESTION_ORDER, SITUATION_FIELDS, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
-CONTRACT_INTENTS = ["greet", "goodbye", "affirm", "deny", "thank", "start_application", "inform", "ask_cukr",
-                    "ask_signature", "ask_paper", "ask_mos", "ask_fees", "ask_fingerprints", "ask_confirmation",
-                    "ask_employer", "ask_pesel", "ask_human", "change_language", "out_of_scope"]
+CONTRACT_INTENTS = [
+    "greet",
+    "goodbye",
+    "affirm",
+    "deny",
+    "thank",
+    "start_application",
+    "inform",
+    "ask_cukr",
+    "ask_signature",
+    "ask_paper",
+    "ask_mos",
+    "ask_fees",
+    "ask_fingerprints",
+    "ask_confirmation",
+    "ask_employer",
+    "ask_pesel",
+    "ask_human",
+    "change_language",
+    "out_of_scope",
+]
 
 
 def test_domain_slots_and_entities_are_the_situation_fields():

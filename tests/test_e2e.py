@@ -1,4 +1,5 @@
 """The real servers, started as `make run` starts them, driven over Rasa's REST channel."""
+
 import json
 import os
 import signal
@@ -92,24 +93,37 @@ def test_a_whole_conversation_from_hello_to_the_recommendation(stack):
     chat = Chat(stack, "e2e-full")
     assert "MOS" in chat.say("hello")[0]["text"]
     assert chat.asked(chat.say("/start_application")) == "applicant"
-    script = [('/inform{"applicant": "self"}', "procedure"), ('/inform{"procedure": "temporary_residence"}',
-                                                             "citizenship"),
-              ("India", "purpose"), ('/inform{"purpose": "work"}', "in_poland"), ("yes", "permit_expires"),
-              ("31.12.2026", "minor"), ("no", "has_trusted_profile")]
+    script = [
+        ('/inform{"applicant": "self"}', "procedure"),
+        ('/inform{"procedure": "temporary_residence"}', "citizenship"),
+        ("India", "purpose"),
+        ('/inform{"purpose": "work"}', "in_poland"),
+        ("yes", "permit_expires"),
+        ("31.12.2026", "minor"),
+        ("no", "has_trusted_profile"),
+    ]
     for message, next_field in script:
         answer = chat.say(message)
         assert chat.asked(answer) == next_field, (message, answer)
     rec = chat.outcome(chat.say('/inform{"has_trusted_profile": true}'))
-    assert (rec["channel"], rec["authority"], rec["signer"], rec["employer_action"]) == \
-        ("mos", "mos", "applicant", "annex_1_link")
+    assert (rec["channel"], rec["authority"], rec["signer"], rec["employer_action"]) == (
+        "mos",
+        "mos",
+        "applicant",
+        "annex_1_link",
+    )
     assert rec["signature_options"] == ["trusted_profile", "qualified_signature"]
     assert rec["missing"] == [] and rec["cukr_eligible"] is False
 
     with urllib.request.urlopen(f"http://127.0.0.1:{stack.rasa_port}/conversations/e2e-full/tracker") as answer:
         slots = json.loads(answer.read())["slots"]
     assert set(SITUATION_FIELDS) | {"language"} <= set(slots)
-    assert (slots["citizenship"], slots["permit_expires"], slots["in_poland"], slots["language"]) == \
-        ("IN", "2026-12-31", True, "en")
+    assert (slots["citizenship"], slots["permit_expires"], slots["in_poland"], slots["language"]) == (
+        "IN",
+        "2026-12-31",
+        True,
+        "en",
+    )
 
 
 def test_a_new_fact_after_the_outcome_asks_what_it_opens_or_answers_again(stack):
@@ -138,6 +152,7 @@ def test_buttons_alone_lead_to_a_recommendation(stack, pick):
 
 # -- the reproductions of issue 6, each in a fresh conversation ----------------------------------
 
+
 def test_a_stray_keyword_in_an_answer_does_not_replace_the_procedure(stack):
     chat = Chat(stack, "e2e-stray-visa")
     for message in ["/start_application", "Temporary residence", "China", "Studies", "yes"]:
@@ -147,10 +162,14 @@ def test_a_stray_keyword_in_an_answer_does_not_replace_the_procedure(stack):
     assert chat.outcome(answer) is None and "consulate" not in chat.text(answer)
     assert chat.asked(answer) == "permit_expires"
     answer = chat.say("ok i checked the card: 31.07.2027")
-    rec = converse_on(chat, answer, {"minor": "no", "has_pesel": "no", "has_trusted_profile": "no",
-                                     "has_qualified_signature": "no"})
-    assert (rec["channel"], rec["procedure"], rec["employer_action"]) == ("mos", "temporary_residence",
-                                                                         "university_annex_link")
+    rec = converse_on(
+        chat, answer, {"minor": "no", "has_pesel": "no", "has_trusted_profile": "no", "has_qualified_signature": "no"}
+    )
+    assert (rec["channel"], rec["procedure"], rec["employer_action"]) == (
+        "mos",
+        "temporary_residence",
+        "university_annex_link",
+    )
 
 
 def converse_on(chat: Chat, answer: List[Dict[str, Any]], answers: Dict[str, str]) -> Dict[str, Any]:
@@ -164,8 +183,14 @@ def converse_on(chat: Chat, answer: List[Dict[str, Any]], answers: Dict[str, str
     pytest.fail(f"{chat.sender}: no recommendation")
 
 
-GEORGIAN = {"confirm_facts": "yes", "applicant": "for me", "permit_expires": "my visa-free stay ends on 20.01.2027",
-            "minor": "no, I'm 30", "has_pesel": "yes, I have a PESEL", "has_trusted_profile": "yes"}
+GEORGIAN = {
+    "confirm_facts": "yes",
+    "applicant": "for me",
+    "permit_expires": "my visa-free stay ends on 20.01.2027",
+    "minor": "no, I'm 30",
+    "has_pesel": "yes, I have a PESEL",
+    "has_trusted_profile": "yes",
+}
 
 
 def test_facts_in_the_first_message_are_used_and_confirmed_once(stack):
@@ -185,33 +210,84 @@ def test_the_country_one_is_from_wins_over_the_country_one_came_through(stack):
     chat.say("me")
     assert chat.asked(chat.say("CUKR")) == "citizenship"
     answer = chat.say("I am from Ukraine but I came to Poland from Germany")
-    rec = converse_on(chat, answer, {
-        "confirm_facts": "yes", "ukr_status": "yes, I have UKR status", "ukr_status_since": "since March 2022",
-        "ukr_status_on_2025_06_04": "yes", "in_poland": "yes", "has_trusted_profile": "yes", "has_pesel": "yes",
-        "minor": "no"})
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "confirm_facts": "yes",
+            "ukr_status": "yes, I have UKR status",
+            "ukr_status_since": "since March 2022",
+            "ukr_status_on_2025_06_04": "yes",
+            "in_poland": "yes",
+            "has_trusted_profile": "yes",
+            "has_pesel": "yes",
+            "minor": "no",
+        },
+    )
     assert rec["cukr_eligible"] is True and rec["channel"] == "mos"
     with urllib.request.urlopen(f"http://127.0.0.1:{stack.rasa_port}/conversations/{chat.sender}/tracker") as reply:
         assert json.loads(reply.read())["slots"]["citizenship"] == "UA"
 
 
-@pytest.mark.parametrize("sender,first,answers,expected", [
-    ("e2e-vietnam", "I'm from Vietnam, I study in Warsaw and need a residence card",
-     {"confirm_facts": "yes", "applicant": "me", "permit_expires": "It is valid until 14 March 2027.",
-      "minor": "no", "has_pesel": "no", "has_trusted_profile": "no", "has_qualified_signature": "no"},
-     {"channel": "mos", "employer_action": "university_annex_link"}),
-    ("e2e-ict", "my company is sending me to Poland on an intra company transfer, I'm Indian and still in India",
-     {"confirm_facts": "yes", "applicant": "me", "procedure": "temporary residence", "in_poland": "no",
-      "minor": "no"},
-     {"channel": "paper", "signer": "host_entity"}),
-    ("e2e-citizen", "I want to become a Polish citizen",
-     {"applicant": "me", "citizenship": "Belarus", "in_poland": "yes", "confirm_facts": "yes",
-      "permit_expires": "my card is valid till 2027-06-30", "minor": "no"},
-     {"channel": "paper"}),
-    ("e2e-research", "temporary residence permit for scientific research",
-     {"confirm_facts": "yes", "applicant": "myself", "citizenship": "Indian", "in_poland": "yes",
-      "permit_expires": "14.12.2026 maybe, 90 days", "minor": "no", "has_pesel": "yes", "has_trusted_profile": "yes"},
-     {"channel": "mos", "purpose": "research"}),
-])
+@pytest.mark.parametrize(
+    "sender,first,answers,expected",
+    [
+        (
+            "e2e-vietnam",
+            "I'm from Vietnam, I study in Warsaw and need a residence card",
+            {
+                "confirm_facts": "yes",
+                "applicant": "me",
+                "permit_expires": "It is valid until 14 March 2027.",
+                "minor": "no",
+                "has_pesel": "no",
+                "has_trusted_profile": "no",
+                "has_qualified_signature": "no",
+            },
+            {"channel": "mos", "employer_action": "university_annex_link"},
+        ),
+        (
+            "e2e-ict",
+            "my company is sending me to Poland on an intra company transfer, I'm Indian and still in India",
+            {
+                "confirm_facts": "yes",
+                "applicant": "me",
+                "procedure": "temporary residence",
+                "in_poland": "no",
+                "minor": "no",
+            },
+            {"channel": "paper", "signer": "host_entity"},
+        ),
+        (
+            "e2e-citizen",
+            "I want to become a Polish citizen",
+            {
+                "applicant": "me",
+                "citizenship": "Belarus",
+                "in_poland": "yes",
+                "confirm_facts": "yes",
+                "permit_expires": "my card is valid till 2027-06-30",
+                "minor": "no",
+            },
+            {"channel": "paper"},
+        ),
+        (
+            "e2e-research",
+            "temporary residence permit for scientific research",
+            {
+                "confirm_facts": "yes",
+                "applicant": "myself",
+                "citizenship": "Indian",
+                "in_poland": "yes",
+                "permit_expires": "14.12.2026 maybe, 90 days",
+                "minor": "no",
+                "has_pesel": "yes",
+                "has_trusted_profile": "yes",
+            },
+            {"channel": "mos", "purpose": "research"},
+        ),
+    ],
+)
 def test_free_text_conversations_reach_the_right_outcome(stack, sender, first, answers, expected):
     chat = Chat(stack, sender)
     rec = converse(chat, first, answers)
@@ -251,9 +327,19 @@ def test_progress_is_never_lost(stack):
 
 def test_a_date_is_read_with_the_words_around_it(stack):
     chat = Chat(stack, "e2e-dates")
-    answer = converse(chat, "I'm Indian and work in Poland, I need temporary residence", {
-        "confirm_facts": "yes", "applicant": "me", "in_poland": "yes", "permit_expires": "14.12.2026 maybe, 90 days",
-        "minor": "no", "has_pesel": "yes", "has_trusted_profile": "yes"})
+    answer = converse(
+        chat,
+        "I'm Indian and work in Poland, I need temporary residence",
+        {
+            "confirm_facts": "yes",
+            "applicant": "me",
+            "in_poland": "yes",
+            "permit_expires": "14.12.2026 maybe, 90 days",
+            "minor": "no",
+            "has_pesel": "yes",
+            "has_trusted_profile": "yes",
+        },
+    )
     assert "seems to have ended" not in json.dumps(answer)
     with urllib.request.urlopen(f"http://127.0.0.1:{stack.rasa_port}/conversations/e2e-dates/tracker") as reply:
         assert json.loads(reply.read())["slots"]["permit_expires"] == "2026-12-14"
@@ -261,12 +347,22 @@ def test_a_date_is_read_with_the_words_around_it(stack):
 
 def test_a_husband_asking_for_his_wife_abroad(stack):
     chat = Chat(stack, "e2e-wife-cairo")
-    answer = chat.say("My wife is Egyptian and lives in Cairo. I work in Katowice and have a residence card. "
-                      "How can she join me?")
-    rec = converse_on(chat, answer, {
-        "applicant": "my wife", "confirm_facts": "no, it is for my wife", "procedure": "temporary residence",
-        "purpose": "family reunification", "citizenship": "Egypt", "in_poland": "no, she is in Cairo",
-        "minor": "no"})
+    answer = chat.say(
+        "My wife is Egyptian and lives in Cairo. I work in Katowice and have a residence card. " "How can she join me?"
+    )
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "applicant": "my wife",
+            "confirm_facts": "no, it is for my wife",
+            "procedure": "temporary residence",
+            "purpose": "family reunification",
+            "citizenship": "Egypt",
+            "in_poland": "no, she is in Cairo",
+            "minor": "no",
+        },
+    )
     TURNS_TO_OUTCOME[chat.sender] = chat.recommended_at
     # her case is the paper route filed by the family member in Poland, not MOS signed by "you"
     assert (rec["channel"], rec["signer"]) == ("paper", "sponsor")
@@ -274,12 +370,23 @@ def test_a_husband_asking_for_his_wife_abroad(stack):
     assert "family member in Poland" in chat.text(answer)
 
 
-@pytest.mark.parametrize("sender,first,question,needle", [
-    ("e2e-daughter", "I'm asking for my mother, she is Ukrainian", "can I sign it for her with my trusted profile?",
-     "Your parent is an adult"),
-    ("e2e-hr", "I'm an HR manager, our new employee from India needs a residence permit for work",
-     "can HR sign it for him?", "Annex 1"),
-])
+@pytest.mark.parametrize(
+    "sender,first,question,needle",
+    [
+        (
+            "e2e-daughter",
+            "I'm asking for my mother, she is Ukrainian",
+            "can I sign it for her with my trusted profile?",
+            "Your parent is an adult",
+        ),
+        (
+            "e2e-hr",
+            "I'm an HR manager, our new employee from India needs a residence permit for work",
+            "can HR sign it for him?",
+            "Annex 1",
+        ),
+    ],
+)
 def test_can_i_sign_it_for_her_gets_the_answer_for_that_person(stack, sender, first, question, needle):
     chat = Chat(stack, sender)
     answer = chat.say(first)
@@ -291,14 +398,18 @@ def test_can_i_sign_it_for_her_gets_the_answer_for_that_person(stack, sender, fi
     assert chat.asked(answer) == field  # the form goes on where it was
 
 
-@pytest.mark.parametrize("question,needle", [
-    ("how much does it cost?", "440 PLN"), ("how long does the decision take?", "180"),
-    ("do I need to print or post anything?", "Do not print"),
-    ("I posted my paper application on 20 April, does it count?", "RECEIVED"),
-    ("what is a trusted profile?", "PESEL"),
-    ("my worker has the CUKR card, what must I do as employer", "no work permit"),
-    ("why do you ask?", "Citizenship decides"),
-])
+@pytest.mark.parametrize(
+    "question,needle",
+    [
+        ("how much does it cost?", "440 PLN"),
+        ("how long does the decision take?", "180"),
+        ("do I need to print or post anything?", "Do not print"),
+        ("I posted my paper application on 20 April, does it count?", "RECEIVED"),
+        ("what is a trusted profile?", "PESEL"),
+        ("my worker has the CUKR card, what must I do as employer", "no work permit"),
+        ("why do you ask?", "Citizenship decides"),
+    ],
+)
 def test_side_questions_mid_form_are_answered_and_the_form_goes_on(stack, question, needle):
     chat = Chat(stack, "e2e-side-" + "-".join(question.split()[:4]))
     chat.say("/start_application")
@@ -311,8 +422,11 @@ def test_side_questions_mid_form_are_answered_and_the_form_goes_on(stack, questi
 
 def test_back_and_start_after_an_outcome_do_what_people_mean(stack):
     chat = Chat(stack, "e2e-back-start")
-    converse(chat, "I need a visa extension", {"applicant": "me", "citizenship": "Belarus", "in_poland": "yes",
-                                              "permit_expires": "31.12.2026", "minor": "no"})
+    converse(
+        chat,
+        "I need a visa extension",
+        {"applicant": "me", "citizenship": "Belarus", "in_poland": "yes", "permit_expires": "31.12.2026", "minor": "no"},
+    )
     # "back" after a wrong outcome: the person picks the answer to change, here the procedure
     answer = chat.say("back", side=True)
     payloads = [b["payload"] for b in answer[-1]["buttons"]]
@@ -323,9 +437,11 @@ def test_back_and_start_after_an_outcome_do_what_people_mean(stack):
     assert chat.outcome(answer) is None or chat.outcome(answer)["procedure"] == "temporary_residence"
     # "start" after an outcome is a new case, not the old answers again
     chat.say("restart", side=True)
-    converse(chat, "I want to become a Polish citizen", {"applicant": "me", "citizenship": "Belarus",
-                                                         "in_poland": "yes", "permit_expires": "31.12.2027",
-                                                         "minor": "no"})
+    converse(
+        chat,
+        "I want to become a Polish citizen",
+        {"applicant": "me", "citizenship": "Belarus", "in_poland": "yes", "permit_expires": "31.12.2027", "minor": "no"},
+    )
     answer = chat.say("start")
     assert "begin again" in chat.text(answer) and chat.asked(answer) == "applicant"
 
@@ -351,8 +467,10 @@ def test_median_turns_to_the_outcome_in_english_free_text(capsys):
     assert len(turns) >= 6
     median = statistics.median(turns)
     with capsys.disabled():
-        print(f"\nmedian turns to the recommendation over {len(turns)} English free-text conversations: "
-              f"{median} ({dict(sorted(TURNS_TO_OUTCOME.items()))})")
+        print(
+            f"\nmedian turns to the recommendation over {len(turns)} English free-text conversations: "
+            f"{median} ({dict(sorted(TURNS_TO_OUTCOME.items()))})"
+        )
     assert median <= 10
 
 

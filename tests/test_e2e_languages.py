@@ -3,6 +3,7 @@
 The real servers are started as `make run` starts them. No message sends metadata.language unless
 the test says so: the language comes from what the person types (bot/language.py).
 """
+
 import json
 import re
 import urllib.error
@@ -38,8 +39,11 @@ class Chat:
         body = {"sender": self.sender, "message": message}
         if self.metadata:
             body["metadata"] = self.metadata
-        request = urllib.request.Request(f"{self.base}/webhooks/rest/webhook", data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.base}/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             answer = json.loads(response.read())
         assert answer, f"no answer to {message!r}"
@@ -81,8 +85,9 @@ def _prose(line: str) -> str:
 def assert_written_in(chat: Chat, lang: str, since: int = 0) -> None:
     """Every line the assistant sent (from `since`) that says enough to tell is in `lang`."""
     lines = [_prose(line) for text in chat.texts[since:] for line in text.splitlines()]
-    wrong = [(line, detect(line, None)) for line in lines
-             if len(line.split()) >= 4 and detect(line, None) not in (None, lang)]
+    wrong = [
+        (line, detect(line, None)) for line in lines if len(line.split()) >= 4 and detect(line, None) not in (None, lang)
+    ]
     assert not wrong, wrong
 
 
@@ -99,12 +104,15 @@ def by_buttons(chat: Chat, first: str, pick: int = 0, limit: int = 16) -> Dict[s
     pytest.fail("no recommendation by buttons")
 
 
-@pytest.mark.parametrize("lang, hello", [
-    ("pl", "Dzień dobry, potrzebuję pomocy z kartą pobytu"),
-    ("uk", "Добрий день, мені потрібна допомога з картою побиту"),
-    ("ru", "Здравствуйте, мне нужна помощь с картой побыту"),
-    ("en", "Hello, I need help with my residence card"),
-])
+@pytest.mark.parametrize(
+    "lang, hello",
+    [
+        ("pl", "Dzień dobry, potrzebuję pomocy z kartą pobytu"),
+        ("uk", "Добрий день, мені потрібна допомога з картою побиту"),
+        ("ru", "Здравствуйте, мне нужна помощь с картой побыту"),
+        ("en", "Hello, I need help with my residence card"),
+    ],
+)
 def test_by_buttons_entirely_in_the_language_they_greet_in(stack, lang, hello):
     chat = Chat(stack, f"lang-buttons-{lang}")
     rec = by_buttons(chat, hello)
@@ -123,15 +131,27 @@ def test_the_channel_language_is_used_from_the_first_button(stack):
 
 # -- typing ----------------------------------------------------------------------------------------
 
+
 def test_ukrainian_cukr_applicant_typing_with_i_dont_know(stack):
     chat = Chat(stack, "lang-uk-cukr")
     answer = chat.say("Привіт! Я з України, маю статус УКР з березня 2022, хочу подати на карту CUKR")
-    rec = converse_on(chat, answer, {
-        "confirm_facts": "так", "applicant": "для себе", "citizenship": "Україна",
-        "ukr_status": "так, маю статус УКР", "ukr_status_since": "з березня 2022",
-        "ukr_status_on_2025_06_04": "так", "in_poland": "так, я в Польщі", "minor": "ні, мені 34",
-        "has_pesel": "так, є песель", "has_trusted_profile": ["не знаю", "не знаю"],
-        "has_qualified_signature": "ні"})
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "confirm_facts": "так",
+            "applicant": "для себе",
+            "citizenship": "Україна",
+            "ukr_status": "так, маю статус УКР",
+            "ukr_status_since": "з березня 2022",
+            "ukr_status_on_2025_06_04": "так",
+            "in_poland": "так, я в Польщі",
+            "minor": "ні, мені 34",
+            "has_pesel": "так, є песель",
+            "has_trusted_profile": ["не знаю", "не знаю"],
+            "has_qualified_signature": "ні",
+        },
+    )
     assert rec["cukr_eligible"] is True and rec["channel"] == "mos"
     slots = chat.slots()
     assert slots["language"] == "uk" and slots["citizenship"] == "UA"
@@ -142,11 +162,23 @@ def test_transliterated_ukrainian_gets_ukrainian(stack):
     chat = Chat(stack, "lang-uk-translit")
     answer = chat.say("ya z Ukrainy, maju status UKR z 2022 roku, hochu kartu CUKR")
     assert chat.slots()["language"] == "uk"
-    rec = converse_on(chat, answer, {
-        "confirm_facts": "tak", "applicant": "dlia sebe", "citizenship": "Ukraina",
-        "ukr_status": "tak", "ukr_status_since": "z 2022", "ukr_status_on_2025_06_04": "tak",
-        "in_poland": "tak, ya v Polshchi", "minor": "ni", "has_pesel": "tak",
-        "has_trusted_profile": "tak", "has_qualified_signature": "ni"})
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "confirm_facts": "tak",
+            "applicant": "dlia sebe",
+            "citizenship": "Ukraina",
+            "ukr_status": "tak",
+            "ukr_status_since": "z 2022",
+            "ukr_status_on_2025_06_04": "tak",
+            "in_poland": "tak, ya v Polshchi",
+            "minor": "ni",
+            "has_pesel": "tak",
+            "has_trusted_profile": "tak",
+            "has_qualified_signature": "ni",
+        },
+    )
     assert rec["cukr_eligible"] is True
     assert chat.slots()["language"] == "uk"
     assert_written_in(chat, "uk")
@@ -156,10 +188,22 @@ def test_mixed_ukrainian_and_polish_words(stack):
     chat = Chat(stack, "lang-uk-pl-mix")
     answer = chat.say("Добрий день, я з Грузії, працюю тут на umowa o pracę, потрібен pobyt czasowy")
     assert chat.slots()["language"] == "uk"
-    rec = converse_on(chat, answer, {
-        "confirm_facts": "так", "applicant": "для себе", "citizenship": "Грузія", "purpose": "робота",
-        "procedure": "pobyt czasowy", "in_poland": "так", "permit_expires": "карта побиту дійсна до 20.01.2027",
-        "minor": "ні", "has_pesel": "так, маю PESEL", "has_trusted_profile": "маю профіль zaufany"})
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "confirm_facts": "так",
+            "applicant": "для себе",
+            "citizenship": "Грузія",
+            "purpose": "робота",
+            "procedure": "pobyt czasowy",
+            "in_poland": "так",
+            "permit_expires": "карта побиту дійсна до 20.01.2027",
+            "minor": "ні",
+            "has_pesel": "так, маю PESEL",
+            "has_trusted_profile": "маю профіль zaufany",
+        },
+    )
     assert (rec["channel"], rec["employer_action"]) == ("mos", "annex_1_link")
     assert chat.slots()["citizenship"] == "GE"
     assert_written_in(chat, "uk")
@@ -170,10 +214,22 @@ def test_russian_speaker_corrects_a_fact(stack):
     answer = chat.say("Здравствуйте, я из Грузии, работаю в Польше, нужен временный побыт")
     assert chat.asked(answer) == "confirm_facts"
     answer = chat.say("нет, я из Беларуси")
-    rec = converse_on(chat, answer, {
-        "confirm_facts": "да", "applicant": "для себя", "citizenship": "Беларусь", "purpose": "работа",
-        "procedure": "временное проживание", "in_poland": "да", "permit_expires": "виза до 31.03.2027",
-        "minor": "нет", "has_pesel": "да", "has_trusted_profile": "да"})
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "confirm_facts": "да",
+            "applicant": "для себя",
+            "citizenship": "Беларусь",
+            "purpose": "работа",
+            "procedure": "временное проживание",
+            "in_poland": "да",
+            "permit_expires": "виза до 31.03.2027",
+            "minor": "нет",
+            "has_pesel": "да",
+            "has_trusted_profile": "да",
+        },
+    )
     assert rec["channel"] == "mos"
     slots = chat.slots()
     assert slots["citizenship"] == "BY" and slots["language"] == "ru"
@@ -184,10 +240,23 @@ def test_polish_without_diacritics_with_i_dont_know(stack):
     chat = Chat(stack, "lang-pl-no-diacritics")
     answer = chat.say("czesc, jestem z wietnamu, studiuje w warszawie i potrzebuje karty pobytu")
     assert chat.slots()["language"] == "pl"
-    rec = converse_on(chat, answer, {
-        "confirm_facts": "tak", "applicant": "dla siebie", "citizenship": "Wietnam", "purpose": "studia",
-        "procedure": "pobyt czasowy", "in_poland": "tak", "permit_expires": ["nie wiem", "dalej nie wiem"],
-        "minor": "nie", "has_pesel": "nie", "has_trusted_profile": "nie", "has_qualified_signature": "nie"})
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "confirm_facts": "tak",
+            "applicant": "dla siebie",
+            "citizenship": "Wietnam",
+            "purpose": "studia",
+            "procedure": "pobyt czasowy",
+            "in_poland": "tak",
+            "permit_expires": ["nie wiem", "dalej nie wiem"],
+            "minor": "nie",
+            "has_pesel": "nie",
+            "has_trusted_profile": "nie",
+            "has_qualified_signature": "nie",
+        },
+    )
     assert (rec["channel"], rec["employer_action"]) == ("mos", "university_annex_link")
     assert "permit_expires" in rec["missing"]
     assert_written_in(chat, "pl")
@@ -211,10 +280,21 @@ def test_switching_language_in_the_middle_keeps_the_answers(stack):
     seen = len(chat.texts)
     answer = chat.say("по-русски, пожалуйста")
     assert chat.texts[seen] == i18n.t("chat.change_language", "ru")
-    rec = converse_on(chat, answer, {
-        "applicant": "для себя", "procedure": "временное проживание", "in_poland": "да",
-        "permit_expires": "до 14.03.2027", "minor": "нет", "has_pesel": "нет", "has_trusted_profile": "нет",
-        "has_qualified_signature": "нет", "confirm_facts": "да"})
+    rec = converse_on(
+        chat,
+        answer,
+        {
+            "applicant": "для себя",
+            "procedure": "временное проживание",
+            "in_poland": "да",
+            "permit_expires": "до 14.03.2027",
+            "minor": "нет",
+            "has_pesel": "нет",
+            "has_trusted_profile": "нет",
+            "has_qualified_signature": "нет",
+            "confirm_facts": "да",
+        },
+    )
     assert rec["channel"] == "mos"
     assert chat.slots()["language"] == "ru"
     assert_written_in(chat, "ru", since=seen)

@@ -1,6 +1,15 @@
 """The arithmetic of `make eval` (tools/eval.py): fallback simulation and the threshold rule."""
-from tools.eval import (FALLBACK, _folds, choose_threshold, confusion_table, fallback_curve, intent_scores,
-                        latency_summary, predicted)
+
+from tools.eval import (
+    FALLBACK,
+    _folds,
+    choose_threshold,
+    confusion_table,
+    fallback_curve,
+    intent_scores,
+    latency_summary,
+    predicted,
+)
 
 
 def test_a_low_or_ambiguous_confidence_becomes_the_fallback():
@@ -22,10 +31,14 @@ def test_the_curve_counts_a_fallback_as_wrong_in_scope_and_caught_out_of_scope()
 def test_the_threshold_handles_most_messages_right_within_two_points():
     # 200 in-scope and 20 out-of-scope messages
     def row(t, acc, rec):
-        return {"threshold": t, "in_scope_accuracy": acc, "out_of_scope_recall": rec,
-                "handled_right": round(200 * acc + 20 * rec)}
-    curve = [row(0.0, 0.995, 0.9), row(0.3, 0.995, 0.95), row(0.35, 0.995, 0.95), row(0.65, 0.98, 1.0),
-             row(0.8, 0.95, 1.0)]
+        return {
+            "threshold": t,
+            "in_scope_accuracy": acc,
+            "out_of_scope_recall": rec,
+            "handled_right": round(200 * acc + 20 * rec),
+        }
+
+    curve = [row(0.0, 0.995, 0.9), row(0.3, 0.995, 0.95), row(0.35, 0.995, 0.95), row(0.65, 0.98, 1.0), row(0.8, 0.95, 1.0)]
     chosen = choose_threshold(curve)
     assert (chosen["threshold"], chosen["meets_rule"]) == (0.35, True)  # 0.65 loses 3 answers for 1 catch
     assert choose_threshold(curve[:1] + [row(0.3, 0.995, 0.4)])["meets_rule"] is False
@@ -40,9 +53,13 @@ def test_the_confusion_table_gives_support_recall_precision_and_what_an_intent_i
     gold = ["stop", "stop", "stop", "inform", "ask_fees"]
     guesses = ["stop", "inform", "inform", "inform", "stop"]
     table = confusion_table(gold, guesses)
-    assert table["stop"] == {"support": 3, "recall": 0.3333, "precision": 0.5,
-                             "taken_for": [{"intent": "inform", "count": 2}],
-                             "taken_from": [{"intent": "ask_fees", "count": 1}]}
+    assert table["stop"] == {
+        "support": 3,
+        "recall": 0.3333,
+        "precision": 0.5,
+        "taken_for": [{"intent": "inform", "count": 2}],
+        "taken_from": [{"intent": "ask_fees", "count": 1}],
+    }
     assert table["inform"]["precision"] == 0.3333 and table["ask_fees"]["recall"] == 0.0
 
 
@@ -84,7 +101,8 @@ def test_independent_sets_are_found_by_their_file_name(tmp_path, monkeypatch):
     import tools.eval as ev
 
     (tmp_path / "independent_pl.yml").write_text(
-        'version: "3.1"\nnlu:\n  - intent: greet\n    examples: |\n      - czesc\n', encoding="utf-8")
+        'version: "3.1"\nnlu:\n  - intent: greet\n    examples: |\n      - czesc\n', encoding="utf-8"
+    )
     (tmp_path / "independent_xx.yml").write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
     (tmp_path / "held_out_pl.yml").write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
     monkeypatch.setattr(ev, "HELD_OUT", tmp_path)

@@ -5,6 +5,7 @@ through the real model and the real actions in one process (tests/walk/inprocess
 tests/walk/walker.py checks every step. The default run walks a fixed-seed sample of them;
 `make walk` (WALK=all) walks every one.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,6 +39,7 @@ def chosen_paths(today):
 
 def test_every_path_holds(assistant, today, capsys):
     from walk.walker import Walk
+
     paths, total = chosen_paths(today)
     failures, turns, started = [], 0, time.time()
     per_language = {}

@@ -1,4 +1,5 @@
 """The tokenizer config.yml names: one spelling per word for the featurizers, the typed text kept."""
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -10,10 +11,17 @@ def lemmas(text, **config):
     return tokenizer.tokenize(Message(data={"text": text}), "text")
 
 
-@pytest.mark.parametrize("typed, latin", [
-    ("сколько стоит", "skolko stoit"), ("скільки коштує", "skilki koshtuye"), ("привет", "privet"),
-    ("żona ma kartę", "zona ma karte"), ("Łódź", "lodz"), ("займет", "zaimet"),
-])
+@pytest.mark.parametrize(
+    "typed, latin",
+    [
+        ("сколько стоит", "skolko stoit"),
+        ("скільки коштує", "skilki koshtuye"),
+        ("привет", "privet"),
+        ("żona ma kartę", "zona ma karte"),
+        ("Łódź", "lodz"),
+        ("займет", "zaimet"),
+    ],
+)
 def test_scripts_and_diacritics_meet(typed, latin):
     assert [t.lemma for t in lemmas(typed)] == [t.lemma for t in lemmas(latin)]
 

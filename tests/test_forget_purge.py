@@ -1,4 +1,5 @@
 """Forgetting and retention on the SQL tracker store (connectors/tracker_store.py, bot/purge.py)."""
+
 import asyncio
 import os
 import subprocess
@@ -23,8 +24,13 @@ def _store(tmp_path) -> ForgettingSQLTrackerStore:
 
 
 def _conversation(sender: str, at: float, *extra) -> DialogueStateTracker:
-    events = [ActionExecuted("action_listen", timestamp=at), UserUttered("hello", {"name": "greet"}, timestamp=at),
-              ActionExecuted("action_reply", timestamp=at), BotUttered("Hi", timestamp=at), *extra]
+    events = [
+        ActionExecuted("action_listen", timestamp=at),
+        UserUttered("hello", {"name": "greet"}, timestamp=at),
+        ActionExecuted("action_reply", timestamp=at),
+        BotUttered("Hi", timestamp=at),
+        *extra,
+    ]
     return DialogueStateTracker.from_events(sender, events)
 
 
@@ -46,8 +52,12 @@ def test_forget_me_deletes_the_whole_conversation_when_the_turn_is_saved(tmp_pat
     store = _store(tmp_path)
     tracker = _conversation("me", time.time())
     asyncio.run(store.save(tracker))
-    for event in [ActionExecuted("action_listen"), UserUttered("forget me", {"name": "forget_me"}),
-                  ActionExecuted("action_forget_me"), BotUttered("Done")]:
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("forget me", {"name": "forget_me"}),
+        ActionExecuted("action_forget_me"),
+        BotUttered("Done"),
+    ]:
         tracker.update(event)
     asyncio.run(store.save(tracker))
     assert _stored(store, "me") is None
@@ -58,8 +68,9 @@ def test_forget_me_deletes_the_whole_conversation_when_the_turn_is_saved(tmp_pat
 
 def test_an_earlier_forget_does_not_delete_a_later_turn(tmp_path):
     store = _store(tmp_path)
-    tracker = _conversation("me", time.time(), ActionExecuted("action_forget_me"),
-                            UserUttered("hello again", {"name": "greet"}))
+    tracker = _conversation(
+        "me", time.time(), ActionExecuted("action_forget_me"), UserUttered("hello again", {"name": "greet"})
+    )
     asyncio.run(store.save(tracker))
     assert _stored(store, "me") is not None
 
@@ -82,13 +93,20 @@ def test_purge_command_uses_the_endpoints_file_and_the_environment(tmp_path):
     asyncio.run(store.save(_conversation("new", time.time())))
     env = {**os.environ, "TRACKER_DB": str(db), "RETENTION_DAYS": "30"}
     env.pop("ACTION_ENDPOINT_URL", None)
-    run = subprocess.run([sys.executable, "-m", "bot", "purge"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "purge"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Deleted 1 " in run.stdout
     assert _stored(store, "old") is None and _stored(store, "new") is not None
-    bad = subprocess.run([sys.executable, "-m", "bot", "purge", "--older-than", "soon"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "purge", "--older-than", "soon"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode == 2 and "30d" in bad.stderr
 
 
@@ -123,4 +141,5 @@ def test_a_database_error_marks_the_turn_as_not_stored(tmp_path):
         with pytest.raises(Exception):
             await store.retrieve("ok")
         return status
+
     assert asyncio.run(turn())["stored"] is False

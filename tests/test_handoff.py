@@ -1,4 +1,5 @@
 """action_handoff ("Get my checklist") on each channel, with tracker fixtures; and its button."""
+
 from typing import Any, Dict, Optional
 
 import pytest
@@ -10,8 +11,16 @@ from actions.recommend import ActionRecommend
 from bot import i18n, links
 from bot.routing import SITUATION_FIELDS
 
-WORKER = {"procedure": "temporary_residence", "citizenship": "IN", "purpose": "work", "in_poland": True,
-          "permit_expires": "2026-12-31", "minor": False, "has_pesel": True, "has_trusted_profile": True}
+WORKER = {
+    "procedure": "temporary_residence",
+    "citizenship": "IN",
+    "purpose": "work",
+    "in_poland": True,
+    "permit_expires": "2026-12-31",
+    "minor": False,
+    "has_pesel": True,
+    "has_trusted_profile": True,
+}
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Faults and hostile input on the REST channel: a 4xx with a reason or a helpful reply, never a 5xx
 or a broken conversation; over-long messages get a clear reply; the logs carry no message text."""
+
 import json
 import urllib.error
 import urllib.request
@@ -46,22 +47,25 @@ def asked(answer: List[Dict[str, Any]]) -> str:
         if button["payload"] == "/affirm":
             return "confirm_facts"
         if button["payload"].startswith("/inform"):
-            return next(iter(json.loads(button["payload"][len("/inform"):])))
+            return next(iter(json.loads(button["payload"][len("/inform") :])))
     return answer[-1].get("text", "")
 
 
-@pytest.mark.parametrize("body,field", [
-    (b"{broken", "body"),
-    (b"[1, 2]", "body"),
-    (b"null", "body"),
-    (json.dumps({"sender": "x"}).encode(), "message"),
-    (json.dumps({"sender": "x", "message": 42}).encode(), "message"),
-    (json.dumps({"sender": "", "message": "hi"}).encode(), "sender"),
-    (json.dumps({"sender": "x" * 1000, "message": "hi"}).encode(), "sender"),
-    (json.dumps({"sender": "x", "message": "hi", "metadata": "pl"}).encode(), "metadata"),
-    (json.dumps({"sender": "x", "message": ""}).encode(), "message"),
-    (json.dumps({"sender": "x", "message": " \u202e\u200b\x00 "}).encode(), "message"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        (b"{broken", "body"),
+        (b"[1, 2]", "body"),
+        (b"null", "body"),
+        (json.dumps({"sender": "x"}).encode(), "message"),
+        (json.dumps({"sender": "x", "message": 42}).encode(), "message"),
+        (json.dumps({"sender": "", "message": "hi"}).encode(), "sender"),
+        (json.dumps({"sender": "x" * 1000, "message": "hi"}).encode(), "sender"),
+        (json.dumps({"sender": "x", "message": "hi", "metadata": "pl"}).encode(), "metadata"),
+        (json.dumps({"sender": "x", "message": ""}).encode(), "message"),
+        (json.dumps({"sender": "x", "message": " \u202e\u200b\x00 "}).encode(), "message"),
+    ],
+)
 def test_malformed_requests_get_a_400_with_the_field_at_fault(stack, body, field):
     status, answer = raw_post(stack, body)
     assert status == 400, answer
@@ -81,25 +85,28 @@ def test_a_100_kb_message_gets_a_clear_reply_in_the_users_language(stack, langua
     assert answer[0]["text"] == expected
 
 
-@pytest.mark.parametrize("message", [
-    "hel\x00lo\x07\x1b[31m",
-    "\u202eI want to apply for a residence permit",
-    "\u2067\u200f\u0645\u0631\u062d\u0628\u0627\u2069 hello",
-    "<script>alert(1)</script>",
-    "{{7*7}} {% if x %} ${TRACKER_DB} {0} %(name)s {language}",
-    "'; DROP TABLE events; --",
-    "\ud83d\ude00" * 50,
-    "/",
-    "/nonexistent_intent",
-    "/inform",
-    '/inform{"procedure": ',
-    "/inform[1, 2]",
-    '/inform{"procedure": "spaceship"}',
-    '/inform{"unknown_field": 1}',
-    '/inform{"permit_expires": "soon-ish"}',
-    '/inform{"minor": "maybe", "citizenship": 12345}',
-    '/start_application{"procedure": {"nested": [1, 2]}}',
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hel\x00lo\x07\x1b[31m",
+        "\u202eI want to apply for a residence permit",
+        "\u2067\u200f\u0645\u0631\u062d\u0628\u0627\u2069 hello",
+        "<script>alert(1)</script>",
+        "{{7*7}} {% if x %} ${TRACKER_DB} {0} %(name)s {language}",
+        "'; DROP TABLE events; --",
+        "\ud83d\ude00" * 50,
+        "/",
+        "/nonexistent_intent",
+        "/inform",
+        '/inform{"procedure": ',
+        "/inform[1, 2]",
+        '/inform{"procedure": "spaceship"}',
+        '/inform{"unknown_field": 1}',
+        '/inform{"permit_expires": "soon-ish"}',
+        '/inform{"minor": "maybe", "citizenship": 12345}',
+        '/start_application{"procedure": {"nested": [1, 2]}}',
+    ],
+)
 def test_hostile_messages_get_a_helpful_reply_and_the_conversation_goes_on(stack, message):
     sender = f"hostile-{abs(hash(message))}"
     status, answer = say(stack, sender, message)
@@ -120,8 +127,9 @@ def test_nonsense_answers_inside_the_form_are_asked_again_and_nothing_is_lost(st
     assert asked(answer) == "citizenship"
     # one nonsense answer per question (a question still unanswered after two asks is left out, by design)
     for nonsense, question, valid, next_question in [
-            ("Atlantis", "citizenship", "India", "purpose"),
-            ('/inform{"purpose": "to_the_moon"}', "purpose", '/inform{"purpose": "work"}', "in_poland")]:
+        ("Atlantis", "citizenship", "India", "purpose"),
+        ('/inform{"purpose": "to_the_moon"}', "purpose", '/inform{"purpose": "work"}', "in_poland"),
+    ]:
         status, answer = say(stack, sender, nonsense)
         assert status == 200 and answer and asked(answer) == question, (nonsense, answer)
         status, answer = say(stack, sender, valid)

@@ -1,5 +1,6 @@
 """Catalogs: every English text exists in Polish, Ukrainian and Russian with the same {fields};
 a text missing in one language falls back to English; dates follow the sentence's language."""
+
 import datetime
 import re
 import string
@@ -101,8 +102,11 @@ def test_every_language_has_exactly_the_english_keys(lang):
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_text_has_the_english_placeholders(lang):
     expected, actual = expected_keys(), leaves(i18n.catalog(lang))
-    differ = {k: (sorted(fields(expected[k])), sorted(fields(actual[k])))
-              for k in expected if k in actual and fields(expected[k]) != fields(actual[k])}
+    differ = {
+        k: (sorted(fields(expected[k])), sorted(fields(actual[k])))
+        for k in expected
+        if k in actual and fields(expected[k]) != fields(actual[k])
+    }
     assert not differ, f"{lang}.yml: {{fields}} differ from English (en, {lang}): {differ}"
 
 
@@ -126,18 +130,25 @@ def test_texts_are_translated_not_copied(lang):
 @pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGUAGES)
 def test_typed_answer_phrases_can_match(lang):
     """Phrases are matched as whole lower-case words: punctuation other than ' and - never survives."""
-    bad = [(key, phrase) for key, value in leaves(i18n.raw("answers", lang)).items() for phrase in value
-           if not isinstance(phrase, str) or phrase != phrase.lower() or not re.fullmatch(r"[\w' -]+", phrase)]
+    bad = [
+        (key, phrase)
+        for key, value in leaves(i18n.raw("answers", lang)).items()
+        for phrase in value
+        if not isinstance(phrase, str) or phrase != phrase.lower() or not re.fullmatch(r"[\w' -]+", phrase)
+    ]
     assert not bad, bad
     assert all(leaves(i18n.raw("answers", lang)).values())
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("en", "December 31, 2026"),
-    ("pl", "31 grudnia 2026"),
-    ("uk", "31 грудня 2026 р."),
-    ("ru", "31 декабря 2026 г."),
-])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "December 31, 2026"),
+        ("pl", "31 grudnia 2026"),
+        ("uk", "31 грудня 2026 р."),
+        ("ru", "31 декабря 2026 г."),
+    ],
+)
 def test_dates_are_written_the_way_each_language_writes_them(lang, expected):
     # Babel joins the year and its abbreviation ("2026 р.") with a narrow no-break space
     text = i18n.t("warning.submit_before", lang, permit_expires=datetime.date(2026, 12, 31)).replace("\u202f", " ")

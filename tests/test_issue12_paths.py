@@ -3,6 +3,7 @@
 Messages are written here per language (not only the issue's own sentences); the in-process
 assistant (tests/walk/inprocess.py) runs the trained model and the real actions without HTTP.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -19,11 +20,18 @@ pytestmark = pytest.mark.slow
 _ids = itertools.count()
 
 DONT_KNOW = {"en": "I don't know", "pl": "nie wiem", "uk": "не знаю", "ru": "не знаю"}
-SINCE_SEPTEMBER_2025 = {"en": "since 1 September 2025", "pl": "od 1 września 2025", "uk": "з 1 вересня 2025",
-                        "ru": "с 1 сентября 2025"}
-LINK_REQUEST = {"en": "can I have the link to my checklist please", "pl": "Poproszę link do mojej listy kontrolnej",
-                "uk": "дайте, будь ласка, посилання на мій перелік кроків",
-                "ru": "дайте, пожалуйста, ссылку на мой список шагов"}
+SINCE_SEPTEMBER_2025 = {
+    "en": "since 1 September 2025",
+    "pl": "od 1 września 2025",
+    "uk": "з 1 вересня 2025",
+    "ru": "с 1 сентября 2025",
+}
+LINK_REQUEST = {
+    "en": "can I have the link to my checklist please",
+    "pl": "Poproszę link do mojej listy kontrolnej",
+    "uk": "дайте, будь ласка, посилання на мій перелік кроків",
+    "ru": "дайте, пожалуйста, ссылку на мой список шагов",
+}
 FAMILY_ABROAD = {
     "pl": "Mój mąż jest Polakiem, mieszkamy razem w Kanadzie. Chcę się przeprowadzić do Polski, jak dostać kartę pobytu?",
     "en": "My wife is Polish and we live together in Canada. I want to move to Poland, how do I get a residence card?",
@@ -61,8 +69,13 @@ def payloads(answer) -> List[str]:
 
 
 def ukrainian_since_september(talk: Talk) -> List[Dict[str, Any]]:
-    for message in ("/start_application", inform(applicant="self"), inform(procedure="cukr"),
-                    inform(citizenship="UA"), inform(ukr_status=True)):
+    for message in (
+        "/start_application",
+        inform(applicant="self"),
+        inform(procedure="cukr"),
+        inform(citizenship="UA"),
+        inform(ukr_status=True),
+    ):
         answer = talk.say(message)
     answer = talk.say(SINCE_SEPTEMBER_2025[talk.language])
     assert answers.asked(answer) == "ukr_status_on_2025_06_04"
@@ -101,8 +114,14 @@ def test_the_link_comes_with_the_answer_in_every_language(assistant, language):
     assert not any(p.startswith(("/start_application", "/start_over")) for p in payloads(during))
     assert answers.asked(during) == answers.asked(asked), "the question comes again"
     assert talk.slots()["procedure"] == "temporary_residence"
-    for facts in ({"citizenship": "IN"}, {"purpose": "work"}, {"in_poland": True}, {"permit_expires": "2027-02-01"},
-                  {"minor": False}, {"has_trusted_profile": True}):
+    for facts in (
+        {"citizenship": "IN"},
+        {"purpose": "work"},
+        {"in_poland": True},
+        {"permit_expires": "2027-02-01"},
+        {"minor": False},
+        {"has_trusted_profile": True},
+    ):
         answer = talk.say(inform(**facts))
     assert answers.outcome(answer) is not None
     after = talk.say(LINK_REQUEST[language])
@@ -112,8 +131,14 @@ def test_the_link_comes_with_the_answer_in_every_language(assistant, language):
 @pytest.mark.parametrize("language", i18n.SUPPORTED_LANGUAGES)
 def test_the_checklist_after_an_unread_date_keeps_every_answer(assistant, language):
     talk = Talk(assistant, language)
-    for message in ("/start_application", inform(applicant="self"), inform(procedure="temporary_residence"),
-                    inform(citizenship="IN"), inform(purpose="work"), inform(in_poland=True)):
+    for message in (
+        "/start_application",
+        inform(applicant="self"),
+        inform(procedure="temporary_residence"),
+        inform(citizenship="IN"),
+        inform(purpose="work"),
+        inform(in_poland=True),
+    ):
         answer = talk.say(message)
     assert answers.asked(answer) == "permit_expires"
     talk.say("zzz qqq")
@@ -126,16 +151,21 @@ def test_the_checklist_after_an_unread_date_keeps_every_answer(assistant, langua
     link = talk.say("/get_link")
     assert any("link" in (m.get("custom") or {}) for m in link), "the checklist with what is known"
     assert not any(p.startswith(("/start_application", "/start_over")) for p in payloads(link))
-    assert {k: v for k, v in talk.slots().items() if v is not None and k in known} == \
-        {k: v for k, v in known.items()}
+    assert {k: v for k, v in talk.slots().items() if v is not None and k in known} == {k: v for k, v in known.items()}
 
 
 @pytest.mark.parametrize("language", i18n.SUPPORTED_LANGUAGES)
 def test_nonsense_after_the_outcome_offers_the_checklist_not_a_restart(assistant, language):
     talk = Talk(assistant, language)
-    for message in ("/start_application", inform(applicant="self"), inform(procedure="permanent_residence"),
-                    inform(citizenship="IN"), inform(in_poland=False), inform(minor=False),
-                    inform(has_trusted_profile=True)):
+    for message in (
+        "/start_application",
+        inform(applicant="self"),
+        inform(procedure="permanent_residence"),
+        inform(citizenship="IN"),
+        inform(in_poland=False),
+        inform(minor=False),
+        inform(has_trusted_profile=True),
+    ):
         answer = talk.say(message)
     assert answers.outcome(answer) is not None
     reply = talk.say("qwrtzp xkcdv")
@@ -146,9 +176,16 @@ def test_nonsense_after_the_outcome_offers_the_checklist_not_a_restart(assistant
 @pytest.mark.parametrize("language", i18n.SUPPORTED_LANGUAGES)
 def test_an_indian_worker_is_not_told_about_cukr(assistant, language):
     talk = Talk(assistant, language)
-    for message in ("/start_application", inform(applicant="self"), inform(procedure="temporary_residence"),
-                    inform(citizenship="IN"), inform(purpose="work"), inform(in_poland=True),
-                    inform(permit_expires="2027-02-01"), inform(minor=False)):
+    for message in (
+        "/start_application",
+        inform(applicant="self"),
+        inform(procedure="temporary_residence"),
+        inform(citizenship="IN"),
+        inform(purpose="work"),
+        inform(in_poland=True),
+        inform(permit_expires="2027-02-01"),
+        inform(minor=False),
+    ):
         answer = talk.say(message)
     answer = talk.say(inform(has_trusted_profile=True))
     rec = answers.outcome(answer)
@@ -157,12 +194,15 @@ def test_an_indian_worker_is_not_told_about_cukr(assistant, language):
     assert not any("CUKR" in (m.get("text") or "") for m in answer)
 
 
-@pytest.mark.parametrize("first,then,switched", [
-    ("pl", "send me my checklist link please", "en"),
-    ("en", "poproszę link do mojej listy kroków", "pl"),
-    ("uk", "пришлите мне ссылку на мой список шагов", "ru"),
-    ("ru", "надішліть мені посилання на мій перелік кроків", "uk"),
-])
+@pytest.mark.parametrize(
+    "first,then,switched",
+    [
+        ("pl", "send me my checklist link please", "en"),
+        ("en", "poproszę link do mojej listy kroków", "pl"),
+        ("uk", "пришлите мне ссылку на мой список шагов", "ru"),
+        ("ru", "надішліть мені посилання на мій перелік кроків", "uk"),
+    ],
+)
 def test_a_whole_sentence_in_another_language_switches_the_reply(assistant, first, then, switched):
     talk = Talk(assistant, first)
     talk.say("/start_application")

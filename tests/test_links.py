@@ -1,4 +1,5 @@
 """Personal link tokens and QR codes (contract section 5), and the credentials a channel needs."""
+
 import base64
 import datetime
 import io
@@ -25,8 +26,16 @@ from connectors import credentials
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-secret-one"
-WORKER = Situation(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
-                   permit_expires="2026-12-31", minor=False, has_pesel=True, has_trusted_profile=True)
+WORKER = Situation(
+    procedure="temporary_residence",
+    citizenship="IN",
+    purpose="work",
+    in_poland=True,
+    permit_expires="2026-12-31",
+    minor=False,
+    has_pesel=True,
+    has_trusted_profile=True,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +62,7 @@ def test_a_token_carries_no_readable_personal_data(today):
 def test_an_altered_token_is_refused(today):
     token = links.make_token(WORKER, "en", today)
     middle = len(token) // 2
-    altered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
+    altered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1 :]
     for bad in (altered, token[:-4], token + "x", "", "not-a-token", token.upper()):
         with pytest.raises(links.LinkError):
             links.read_token(bad)
@@ -108,12 +117,14 @@ def test_a_missing_secret_is_an_error_not_a_default(monkeypatch, today):
 
 
 def test_the_secret_and_run_dir_stay_out_of_git():
-    ignored = subprocess.run(["git", "check-ignore", "run/link_secret", "node_modules/x"], cwd=ROOT,
-                             capture_output=True, text=True)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "run/link_secret", "node_modules/x"], cwd=ROOT, capture_output=True, text=True
+    )
     assert ignored.stdout.split() == ["run/link_secret", "node_modules/x"]
 
 
 # Several web instances --------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -124,8 +135,13 @@ def _free_port() -> int:
 def _serve(secret: str):
     port = _free_port()
     env = {**os.environ, "LINK_SECRET": secret}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -166,17 +182,28 @@ async def test_a_link_made_by_one_instance_opens_on_another_with_the_same_secret
 
 # Channel credentials ----------------------------------------------------------------------------
 
+
 def test_a_channel_is_on_only_when_all_its_variables_are_set(tmp_path):
     nothing = credentials.effective({})
     assert set(nothing) == {"connectors.rest.RestInput", "connectors.socketio.SocketIOInput"}
     half = credentials.effective({"TELEGRAM_TOKEN": "1:x", "TELEGRAM_VERIFY": "bot", "FB_VERIFY": "v"})
     assert set(half) == {"connectors.rest.RestInput", "connectors.socketio.SocketIOInput"}
-    env = {"TELEGRAM_TOKEN": "123:secret-token", "TELEGRAM_VERIFY": "bot", "TELEGRAM_WEBHOOK_URL": "https://x/y",
-           "FB_VERIFY": "v", "FB_SECRET": "s3cr3t", "FB_PAGE_ACCESS_TOKEN": "page-token"}
+    env = {
+        "TELEGRAM_TOKEN": "123:secret-token",
+        "TELEGRAM_VERIFY": "bot",
+        "TELEGRAM_WEBHOOK_URL": "https://x/y",
+        "FB_VERIFY": "v",
+        "FB_SECRET": "s3cr3t",
+        "FB_PAGE_ACCESS_TOKEN": "page-token",
+    }
     written = credentials.write(env, tmp_path / "credentials.yml")
     text = written.read_text()
-    assert set(yaml.safe_load(text)) == {"connectors.rest.RestInput", "connectors.socketio.SocketIOInput",
-                                         "connectors.telegram.TelegramInput", "connectors.messenger.MessengerInput"}
+    assert set(yaml.safe_load(text)) == {
+        "connectors.rest.RestInput",
+        "connectors.socketio.SocketIOInput",
+        "connectors.telegram.TelegramInput",
+        "connectors.messenger.MessengerInput",
+    }
     # the file keeps ${VARIABLE} references: secrets are never written to disk
     assert "secret-token" not in text and "s3cr3t" not in text and "${FB_SECRET}" in text
     assert yaml.safe_load(text)["connectors.socketio.SocketIOInput"]["metadata_key"] == "customData"

@@ -1,4 +1,5 @@
 """The NLU training data covers every intent in every language, and the held-out sets are usable."""
+
 from pathlib import Path
 
 import pytest
@@ -26,15 +27,18 @@ def _files(lang):
 
 
 def _domain_intents():
-    return [i if isinstance(i, str) else next(iter(i)) for i in
-            yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]]
+    return [
+        i if isinstance(i, str) else next(iter(i))
+        for i in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_intent_has_examples_in_every_language(lang):
     examples = _examples(_files(lang))
-    thin = {intent: len(examples.get(intent, [])) for intent in _domain_intents()
-            if len(examples.get(intent, [])) < MIN_EXAMPLES}
+    thin = {
+        intent: len(examples.get(intent, [])) for intent in _domain_intents() if len(examples.get(intent, [])) < MIN_EXAMPLES
+    }
     assert not thin, f"{lang}: intents with fewer than {MIN_EXAMPLES} examples: {thin}"
 
 

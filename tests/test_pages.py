@@ -1,4 +1,5 @@
 """The web pages, in process: widget page, link page + QR + .ics, employer page, /staff, /rules."""
+
 import datetime
 import json
 import re
@@ -13,10 +14,25 @@ from bot.routing import Situation, load_rules, recommend
 from bot.web.app import create_app
 
 LANGUAGES = ("en", "pl", "uk", "ru")
-WORKER = Situation(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
-                   permit_expires="2026-12-31", minor=False, has_pesel=True, has_trusted_profile=True)
-CUKR = Situation(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since="2022-03-10", minor=False,
-                 has_pesel=True, has_trusted_profile=True)
+WORKER = Situation(
+    procedure="temporary_residence",
+    citizenship="IN",
+    purpose="work",
+    in_poland=True,
+    permit_expires="2026-12-31",
+    minor=False,
+    has_pesel=True,
+    has_trusted_profile=True,
+)
+CUKR = Situation(
+    procedure="cukr",
+    citizenship="UA",
+    ukr_status=True,
+    ukr_status_since="2022-03-10",
+    minor=False,
+    has_pesel=True,
+    has_trusted_profile=True,
+)
 
 
 @pytest.fixture
@@ -34,14 +50,20 @@ def token_for(situation: Situation, language: str, today: datetime.date, **kwarg
 
 def text(key: str, lang: str, **params) -> str:
     from bot.routing import text_constants
+
     return i18n.t(key, lang, **{**text_constants(), **params})
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 async def test_every_page_renders_in_every_language(client, today, lang):
     token = token_for(WORKER, lang, today)
-    pages = {"/": "page.index_title", f"/l/{token}": "link_page.title", "/staff": "staff.title",
-             "/rules": "rules_page.title", f"/l/{token}/employer": None}
+    pages = {
+        "/": "page.index_title",
+        f"/l/{token}": "link_page.title",
+        "/staff": "staff.title",
+        "/rules": "rules_page.title",
+        f"/l/{token}/employer": None,
+    }
     for path, title_key in pages.items():
         answer = await client.get(path, params={"lang": lang})
         body = await answer.text()
@@ -173,8 +195,11 @@ def hidden_as_form(body: str) -> dict:
 
 async def test_staff_never_renders_typed_text_unescaped(client):
     evil = '<script>alert("x")</script>'
-    body = await (await client.post("/staff", data={"set": '/inform{"procedure": "temporary_residence"}',
-                                                    "field": "citizenship", "value": evil})).text()
+    body = await (
+        await client.post(
+            "/staff", data={"set": '/inform{"procedure": "temporary_residence"}', "field": "citizenship", "value": evil}
+        )
+    ).text()
     assert "<script>alert" not in body and "&lt;script&gt;" in body
     assert 'role="alert"' in body  # the staff member is told the answer was not valid
     forged = await client.post("/staff", data={"a.procedure": "not json", "a.<b>": "1", "set": "{oops"})

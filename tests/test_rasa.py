@@ -1,4 +1,5 @@
 """Rasa itself: the training data validates, and the test stories predict without error."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +24,17 @@ def test_training_data_validates():
 
 def test_stories_predict_without_errors(tmp_path):
     assert MODEL.exists(), "make test trains the model first"
-    result = _rasa("test", "core", "--model", str(MODEL), "--stories", "tests/stories",
-                   "--fail-on-prediction-errors", "--out", str(tmp_path))
+    result = _rasa(
+        "test",
+        "core",
+        "--model",
+        str(MODEL),
+        "--stories",
+        "tests/stories",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path),
+    )
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else ""
     assert result.returncode == 0, details[-6000:] + result.stdout[-3000:] + result.stderr[-3000:]
@@ -36,8 +46,13 @@ def held_out_report(tmp_path_factory):
     import json
 
     out = tmp_path_factory.mktemp("eval") / "intents.json"
-    result = subprocess.run([sys.executable, "-m", "tools.eval", "--shipped-only", "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.eval", "--shipped-only", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return json.loads(out.read_text())
 

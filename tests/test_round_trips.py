@@ -25,13 +25,18 @@ def test_the_domain_names_no_ask_action_so_rasa_makes_no_second_call():
 
 
 async def test_validation_then_the_question_it_requests_in_one_call():
-    t = tracker({"applicant": "self"}, '/inform{"procedure": "temporary_residence"}', intent="inform",
-                set_now={"procedure": "temporary_residence"}, requested="procedure")
+    t = tracker(
+        {"applicant": "self"},
+        '/inform{"procedure": "temporary_residence"}',
+        intent="inform",
+        set_now={"procedure": "temporary_residence"},
+        requested="procedure",
+    )
     events, messages = await run(ValidateAndAsk(), t)
     requested = slot_events(events)["requested_slot"]
     plain_events, plain_messages = await run(ValidateSituationForm(), t)
-    assert events == plain_events and messages[:len(plain_messages)] == plain_messages
-    asked = messages[len(plain_messages):]
+    assert events == plain_events and messages[: len(plain_messages)] == plain_messages
+    asked = messages[len(plain_messages) :]
     assert len(asked) == 1
     # the same question action_ask_<slot> asks, on the tracker after the validation's events
     after = t.copy()
@@ -49,8 +54,13 @@ async def test_nothing_is_asked_when_the_validation_lets_the_form_reject():
 
 
 async def test_a_model_whose_domain_still_lists_the_ask_action_is_not_asked_twice():
-    t = tracker({"applicant": "self"}, '/inform{"procedure": "temporary_residence"}', intent="inform",
-                set_now={"procedure": "temporary_residence"}, requested="procedure")
+    t = tracker(
+        {"applicant": "self"},
+        '/inform{"procedure": "temporary_residence"}',
+        intent="inform",
+        set_now={"procedure": "temporary_residence"},
+        requested="procedure",
+    )
     dispatcher = CollectingDispatcher()
     events = await ValidateAndAsk().run(dispatcher, t, {**DOMAIN, "actions": ["action_ask_citizenship"]})
     plain_events, plain_messages = await run(ValidateSituationForm(), t)

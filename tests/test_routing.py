@@ -9,6 +9,7 @@ Every table row is deterministic: it names its own `today`. The tables are:
 * MISSING_CASES    what is still asked for a partial Situation
 * CONVERSATIONS    the questions asked, in order, when a person answers one question at a time
 """
+
 from __future__ import annotations
 
 import datetime
@@ -32,16 +33,26 @@ NO_REFUND_FROM = D(2026, 3, 5)
 
 TP, QES, PERSONAL, HAND = "trusted_profile", "qualified_signature", "personal_signature", "handwritten"
 UNCONFIRMED_PREFIX = "Not confirmed by an official source yet"
-FAMILY_PURPOSES = ["family_reunification", "family_of_polish_citizen", "family_of_eu_citizen",
-                   "family_of_uk_citizen", "family_life_echr"]
+FAMILY_PURPOSES = [
+    "family_reunification",
+    "family_of_polish_citizen",
+    "family_of_eu_citizen",
+    "family_of_uk_citizen",
+    "family_life_echr",
+]
 
 
 # --- building Situations ------------------------------------------------------------------
 
 #: A non-Ukrainian adult in Poland with a PESEL and a Trusted Profile: every fact known.
 ADULT_IN_POLAND: Dict[str, Any] = dict(
-    citizenship="IN", in_poland=True, minor=False, has_pesel=True, has_trusted_profile=True,
-    has_qualified_signature=False, permit_expires=STAY_ENDS,
+    citizenship="IN",
+    in_poland=True,
+    minor=False,
+    has_pesel=True,
+    has_trusted_profile=True,
+    has_qualified_signature=False,
+    permit_expires=STAY_ENDS,
 )
 #: A Ukrainian who held UKR status on 4 June 2025 and has held it for far more than 365 days.
 UKRAINIAN: Dict[str, Any] = dict(citizenship="UA", ukr_status=True, ukr_status_since=D(2024, 3, 1))
@@ -68,6 +79,7 @@ def fired(rec: Recommendation) -> List[str]:
 
 # --- expected outcomes --------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Expect:
     channel: Optional[str]
@@ -81,14 +93,14 @@ class Expect:
 MOS = Expect("mos", "mos", "applicant", (TP, QES))
 MOS_WORK = replace(MOS, employer_action="annex_1_link")
 MOS_MINOR = replace(MOS, signer="legal_representative", signature_options=(TP, QES, PERSONAL))
-ABROAD_VISA = Expect("other", "consulate", "applicant")             # 10.1: a national visa first
+ABROAD_VISA = Expect("other", "consulate", "applicant")  # 10.1: a national visa first
 CUKR = replace(MOS, cukr_eligible=True)
-PAPER = Expect("paper", "voivode", "applicant", (HAND,))          # paper at the voivode, signed by hand
-PAPER_ELSEWHERE = Expect("paper", "voivode", "applicant")           # paper, not prepared by the assistant
+PAPER = Expect("paper", "voivode", "applicant", (HAND,))  # paper at the voivode, signed by hand
+PAPER_ELSEWHERE = Expect("paper", "voivode", "applicant")  # paper, not prepared by the assistant
 CONSULATE = Expect("other", "consulate", "applicant")
 PRACA = Expect("other", "praca.gov.pl", "employer", (), "employer_files")
 BORDER_GUARD = Expect("other", "border_guard", "applicant")
-UNCONFIRMED_CHANNEL = Expect(None, "voivode", "applicant")          # R-CH-11: channel not confirmed
+UNCONFIRMED_CHANNEL = Expect(None, "voivode", "applicant")  # R-CH-11: channel not confirmed
 HOST_ENTITY_PAPER = replace(PAPER, signer="host_entity", employer_action="host_entity_files")  # 10.2
 
 
@@ -100,61 +112,122 @@ def case(rule_id: str, label: str, sit: Situation, expect: Expect, today: dateti
 
 RULE_CASES = [
     # 8.2 CUKR eligibility
-    case("R-CU-5-FAMILY", "Belarusian family member with UKR status asks for CUKR",
-         situation("cukr", citizenship="BY", ukr_status=True, ukr_status_since=D(2024, 3, 1)), CUKR),
+    case(
+        "R-CU-5-FAMILY",
+        "Belarusian family member with UKR status asks for CUKR",
+        situation("cukr", citizenship="BY", ukr_status=True, ukr_status_since=D(2024, 3, 1)),
+        CUKR,
+    ),
     case("R-CU-1", "window closed after 2027-03-04", ukrainian("cukr", "work"), MOS_WORK, today=D(2027, 3, 5)),
-    case("R-CU-W", "window not open before 2026-05-04: CUKR in MOS from then", ukrainian("cukr", "studies"),
-         MOS, today=D(2026, 4, 30)),
+    case(
+        "R-CU-W",
+        "window not open before 2026-05-04: CUKR in MOS from then",
+        ukrainian("cukr", "studies"),
+        MOS,
+        today=D(2026, 4, 30),
+    ),
     case("R-CU-2", "no UKR status now", ukrainian("cukr", "work", ukr_status=False), MOS_WORK),
-    case("R-CU-3", "current UKR status only from 2025-06-05, none on 4 June 2025",
-         ukrainian("cukr", "work", ukr_status_since=D(2025, 6, 5), ukr_status_on_2025_06_04=False), MOS_WORK),
-    case("R-CU-4", "under 365 days of UKR status", ukrainian("cukr", "business", ukr_status_since=D(2025, 6, 1)),
-         MOS, today=D(2026, 5, 20)),
+    case(
+        "R-CU-3",
+        "current UKR status only from 2025-06-05, none on 4 June 2025",
+        ukrainian("cukr", "work", ukr_status_since=D(2025, 6, 5), ukr_status_on_2025_06_04=False),
+        MOS_WORK,
+    ),
+    case(
+        "R-CU-4",
+        "under 365 days of UKR status",
+        ukrainian("cukr", "business", ukr_status_since=D(2025, 6, 1)),
+        MOS,
+        today=D(2026, 5, 20),
+    ),
     case("R-CU-5", "all CUKR conditions met", ukrainian("cukr"), CUKR),
     case("R-CU-ROUTE", "ineligible, so temporary residence", ukrainian("cukr", "business", ukr_status=False), MOS),
     case("R-CU-REFUSAL", "eligible Ukrainian", ukrainian("cukr"), CUKR),
     case("R-CU-6", "eligible Ukrainian", ukrainian("cukr"), CUKR),
-    case("R-CU-ALT", "eligible Ukrainian applying for work residence", ukrainian("temporary_residence", "work"),
-         replace(MOS_WORK, cukr_eligible=True)),
+    case(
+        "R-CU-ALT",
+        "eligible Ukrainian applying for work residence",
+        ukrainian("temporary_residence", "work"),
+        replace(MOS_WORK, cukr_eligible=True),
+    ),
     case("R-CU-COLLECT", "CUKR in MOS", ukrainian("cukr"), CUKR),
     case("R-CU-7", "CUKR for a child", ukrainian("cukr", minor=True), replace(MOS_MINOR, cukr_eligible=True)),
     # 8.1 channel
-    case("R-CH-0", "temporary residence before MOS launch", situation("temporary_residence", "work"), PAPER,
-         today=D(2026, 4, 26)),
+    case(
+        "R-CH-0",
+        "temporary residence before MOS launch",
+        situation("temporary_residence", "work"),
+        PAPER,
+        today=D(2026, 4, 26),
+    ),
     case("R-CH-1", "work permit at praca.gov.pl", situation("work_permit"), PRACA),
     case("R-CH-2a", "new visa at a consulate", situation("visa", in_poland=False), CONSULATE),
     case("R-CH-2b", "visa extension at the voivode", situation("visa_extension"), PAPER_ELSEWHERE),
     case("R-CH-3a", "citizenship in Poland", situation("citizenship"), PAPER_ELSEWHERE),
     case("R-CH-3b", "citizenship from abroad", situation("citizenship", in_poland=False), CONSULATE),
-    case("R-CH-4-EU", "German asks for temporary residence: registration instead",
-         situation("temporary_residence", "work", citizenship="DE"), PAPER_ELSEWHERE),
-    case("R-CH-4-NONEU", "Indian asks for EU registration: the family member's card instead",
-         situation("eu_citizen_registration"), PAPER_ELSEWHERE),
-    case("R-CH-4-NOTMOS", "EU family card: not in MOS is an inference", situation("eu_family_residence_card"),
-         PAPER_ELSEWHERE),
+    case(
+        "R-CH-4-EU",
+        "German asks for temporary residence: registration instead",
+        situation("temporary_residence", "work", citizenship="DE"),
+        PAPER_ELSEWHERE,
+    ),
+    case(
+        "R-CH-4-NONEU",
+        "Indian asks for EU registration: the family member's card instead",
+        situation("eu_citizen_registration"),
+        PAPER_ELSEWHERE,
+    ),
+    case(
+        "R-CH-4-NOTMOS", "EU family card: not in MOS is an inference", situation("eu_family_residence_card"), PAPER_ELSEWHERE
+    ),
     case("R-CH-4c", "UK Withdrawal Agreement family card", situation("uk_withdrawal_agreement_card"), PAPER_ELSEWHERE),
-    case("R-CH-4a", "EU citizen registration", situation("eu_citizen_registration", citizenship="DE"),
-         PAPER_ELSEWHERE),
+    case("R-CH-4a", "EU citizen registration", situation("eu_citizen_registration", citizenship="DE"), PAPER_ELSEWHERE),
     case("R-CH-4b", "EU family residence card", situation("eu_family_residence_card"), PAPER_ELSEWHERE),
-    case("R-CH-5", "international protection", situation("international_protection", citizenship="BY"),
-         BORDER_GUARD),
+    case("R-CH-5", "international protection", situation("international_protection", citizenship="BY"), BORDER_GUARD),
     case("R-CH-6", "CUKR in MOS", ukrainian("cukr"), CUKR),
-    case("R-CH-7", "intra-corporate transfer on paper by the host entity", situation("temporary_residence", "ict"),
-         HOST_ENTITY_PAPER),
-    case("R-CH-8", "ICT long-term mobility by the host entity", situation("temporary_residence", "ict_long_term_mobility"),
-         HOST_ENTITY_PAPER),
+    case(
+        "R-CH-7",
+        "intra-corporate transfer on paper by the host entity",
+        situation("temporary_residence", "ict"),
+        HOST_ENTITY_PAPER,
+    ),
+    case(
+        "R-CH-8",
+        "ICT long-term mobility by the host entity",
+        situation("temporary_residence", "ict_long_term_mobility"),
+        HOST_ENTITY_PAPER,
+    ),
     case("R-EM-5", "ICT: the host entity files", situation("temporary_residence", "ict"), HOST_ENTITY_PAPER),
-    case("R-EM-5", "mobility: the host entity files", situation("temporary_residence", "ict_long_term_mobility"),
-         HOST_ENTITY_PAPER),
-    case("R-ICT-FIRST", "first ICT permit: outside the EU when filed", situation("temporary_residence", "ict"),
-         HOST_ENTITY_PAPER),
-    case("R-CH-10a", "work from abroad: employer's work permit, then a national visa",
-         situation("temporary_residence", "work", in_poland=False), replace(ABROAD_VISA, employer_action="employer_files")),
-    case("R-CH-10a", "studies from abroad: a national visa", situation("temporary_residence", "studies", in_poland=False),
-         ABROAD_VISA),
-    case("R-CH-9", "family reunification from abroad", situation("temporary_residence", "family_reunification",
-                                                                 in_poland=False),
-         replace(PAPER, signer="sponsor")),
+    case(
+        "R-EM-5",
+        "mobility: the host entity files",
+        situation("temporary_residence", "ict_long_term_mobility"),
+        HOST_ENTITY_PAPER,
+    ),
+    case(
+        "R-ICT-FIRST",
+        "first ICT permit: outside the EU when filed",
+        situation("temporary_residence", "ict"),
+        HOST_ENTITY_PAPER,
+    ),
+    case(
+        "R-CH-10a",
+        "work from abroad: employer's work permit, then a national visa",
+        situation("temporary_residence", "work", in_poland=False),
+        replace(ABROAD_VISA, employer_action="employer_files"),
+    ),
+    case(
+        "R-CH-10a",
+        "studies from abroad: a national visa",
+        situation("temporary_residence", "studies", in_poland=False),
+        ABROAD_VISA,
+    ),
+    case(
+        "R-CH-9",
+        "family reunification from abroad",
+        situation("temporary_residence", "family_reunification", in_poland=False),
+        replace(PAPER, signer="sponsor"),
+    ),
     case("R-CH-10", "temporary residence for work", situation("temporary_residence", "work"), MOS_WORK),
     case("R-CH-11", "change of permit", situation("permit_change", "work"), UNCONFIRMED_CHANNEL),
     case("R-PC-JOB-ENDED", "change of permit", situation("permit_change"), UNCONFIRMED_CHANNEL),
@@ -162,26 +235,52 @@ RULE_CASES = [
     # 8.3 signature
     case("R-SG-1", "ICT paper signed by hand", situation("temporary_residence", "ict"), HOST_ENTITY_PAPER),
     case("R-SG-2", "adult with PESEL and Trusted Profile", situation("permanent_residence"), MOS),
-    case("R-SG-3", "minor in MOS", situation("temporary_residence", "studies", minor=True),
-         replace(MOS_MINOR, employer_action="university_annex_link")),
-    case("R-SG-4", "no PESEL, has a qualified signature",
-         situation("temporary_residence", "business", has_pesel=False, has_trusted_profile=None,
-                   has_qualified_signature=True), MOS),
+    case(
+        "R-SG-3",
+        "minor in MOS",
+        situation("temporary_residence", "studies", minor=True),
+        replace(MOS_MINOR, employer_action="university_annex_link"),
+    ),
+    case(
+        "R-SG-4",
+        "no PESEL, has a qualified signature",
+        situation(
+            "temporary_residence", "business", has_pesel=False, has_trusted_profile=None, has_qualified_signature=True
+        ),
+        MOS,
+    ),
     case("R-SG-5", "adult in MOS", situation("eu_long_term_resident"), MOS),
     # 8.4 employer
     case("R-EM-1", "Blue Card", situation("temporary_residence", "blue_card"), MOS_WORK),
     case("R-EM-1-WINDOW", "seasonal work", situation("temporary_residence", "seasonal_work"), MOS_WORK),
-    case("R-EM-2", "studies", situation("temporary_residence", "studies"),
-         replace(MOS, employer_action="university_annex_link")),
-    case("R-EM-3", "internship: the organiser gets the link", situation("temporary_residence", "internship"),
-         replace(MOS, employer_action="organiser_annex_link")),
+    case(
+        "R-EM-2",
+        "studies",
+        situation("temporary_residence", "studies"),
+        replace(MOS, employer_action="university_annex_link"),
+    ),
+    case(
+        "R-EM-3",
+        "internship: the organiser gets the link",
+        situation("temporary_residence", "internship"),
+        replace(MOS, employer_action="organiser_annex_link"),
+    ),
     case("R-EM-4", "CUKR: no employer action", ukrainian("cukr", "work"), CUKR),
     # legal stay (Art. 108)
-    case("R-ST-1", "stay ended yesterday", situation("temporary_residence", "work",
-                                                     permit_expires=TODAY - datetime.timedelta(days=1)), MOS_WORK),
+    case(
+        "R-ST-1",
+        "stay ended yesterday",
+        situation("temporary_residence", "work", permit_expires=TODAY - datetime.timedelta(days=1)),
+        MOS_WORK,
+    ),
     case("R-ST-2", "stay still running", situation("temporary_residence", "work"), MOS_WORK),
-    case("R-CH-0-EARLY", "stay ends before MOS launch", situation("permanent_residence", permit_expires=D(2026, 4, 20)),
-         PAPER, today=D(2026, 4, 1)),
+    case(
+        "R-CH-0-EARLY",
+        "stay ends before MOS launch",
+        situation("permanent_residence", permit_expires=D(2026, 4, 20)),
+        PAPER,
+        today=D(2026, 4, 1),
+    ),
     # fees
     case("R-FEE-CUKR", "CUKR", ukrainian("cukr"), CUKR),
     case("R-FEE-PR", "permanent residence", situation("permanent_residence"), MOS),
@@ -192,12 +291,20 @@ RULE_CASES = [
     case("R-FEE-TR-OTHER", "business", situation("temporary_residence", "business"), MOS),
     case("R-FEE-LTR", "EU long-term resident", situation("eu_long_term_resident"), MOS),
     case("R-FEE-NOREFUND-CUKR", "CUKR refund not confirmed", ukrainian("cukr"), CUKR),
-    case("R-FEE-CARD-REDUCED", "student", situation("temporary_residence", "studies"),
-         replace(MOS, employer_action="university_annex_link")),
+    case(
+        "R-FEE-CARD-REDUCED",
+        "student",
+        situation("temporary_residence", "studies"),
+        replace(MOS, employer_action="university_annex_link"),
+    ),
     case("R-CU-6-DATE", "eligible Ukrainian after 31 August 2026", ukrainian("cukr"), CUKR),
     case("R-CU-6-DATE-AHEAD", "eligible Ukrainian before 31 August 2026", ukrainian("cukr"), CUKR, today=D(2026, 6, 1)),
-    case("R-CU-PARENT", "a parent asks CUKR for her child", ukrainian("cukr", minor=True),
-         replace(MOS_MINOR, cukr_eligible=True)),
+    case(
+        "R-CU-PARENT",
+        "a parent asks CUKR for her child",
+        ukrainian("cukr", minor=True),
+        replace(MOS_MINOR, cukr_eligible=True),
+    ),
     case("R-PC-WHEN", "change of permit", situation("permit_change", "work"), UNCONFIRMED_CHANNEL),
     case("R-PR-LTR-ALT", "permanent residence", situation("permanent_residence"), MOS),
     case("R-CH-4-ALT", "spouse of an EU citizen", situation("temporary_residence", "family_of_eu_citizen"), MOS),
@@ -208,13 +315,21 @@ RULE_CASES = [
     case("R-NX-CUKR", "CUKR", ukrainian("cukr"), CUKR),
     case("R-NX-MOS", "MOS", situation("temporary_residence", "business"), MOS),
     case("R-NX-PAP", "paper before MOS", situation("temporary_residence", "work"), PAPER, today=D(2026, 4, 1)),
-    case("R-NX-PAP-LIST", "family abroad on paper", situation("temporary_residence", "family_life_echr", in_poland=False),
-         replace(PAPER, signer="sponsor")),
+    case(
+        "R-NX-PAP-LIST",
+        "family abroad on paper",
+        situation("temporary_residence", "family_life_echr", in_poland=False),
+        replace(PAPER, signer="sponsor"),
+    ),
     case("R-NX-HELP", "MOS", situation("temporary_residence", "business"), MOS),
     case("R-NX-HELP-MOS", "MOS", situation("temporary_residence", "business"), MOS),
     case("R-VISIT", "summons after MOS filing", situation("permanent_residence"), MOS),
-    case("R-CERT", "certificate instead of the stamp", situation("temporary_residence", "studies"),
-         replace(MOS, employer_action="university_annex_link")),
+    case(
+        "R-CERT",
+        "certificate instead of the stamp",
+        situation("temporary_residence", "studies"),
+        replace(MOS, employer_action="university_annex_link"),
+    ),
 ]
 
 
@@ -248,10 +363,14 @@ def test_every_reported_rule_has_a_case_that_fires_it():
 
 # --- 2. date boundaries -------------------------------------------------------------------
 
-@pytest.mark.parametrize("today, channel, rule_id, absent", [
-    pytest.param(D(2026, 4, 26), "paper", "R-CH-0", "R-CH-10", id="2026-04-26 last paper day"),
-    pytest.param(D(2026, 4, 27), "mos", "R-CH-10", "R-CH-0", id="2026-04-27 MOS launch"),
-])
+
+@pytest.mark.parametrize(
+    "today, channel, rule_id, absent",
+    [
+        pytest.param(D(2026, 4, 26), "paper", "R-CH-0", "R-CH-10", id="2026-04-26 last paper day"),
+        pytest.param(D(2026, 4, 27), "mos", "R-CH-10", "R-CH-0", id="2026-04-27 MOS launch"),
+    ],
+)
 def test_mos_launch(today, channel, rule_id, absent):
     rec = recommend(situation("temporary_residence", "business"), today)
     assert rec.missing == []
@@ -265,12 +384,15 @@ def test_mos_launch(today, channel, rule_id, absent):
         assert received_by == []
 
 
-@pytest.mark.parametrize("today, eligible, cukr_rule, channel_rule", [
-    pytest.param(D(2026, 5, 3), False, "R-CU-W", "R-CH-6", id="2026-05-03 not open yet"),
-    pytest.param(CUKR_OPENS, True, "R-CU-5", "R-CH-6", id="2026-05-04 opens"),
-    pytest.param(CUKR_CLOSES, True, "R-CU-5", "R-CH-6", id="2027-03-04 last day"),
-    pytest.param(D(2027, 3, 5), False, "R-CU-1", "R-CH-10", id="2027-03-05 closed"),
-])
+@pytest.mark.parametrize(
+    "today, eligible, cukr_rule, channel_rule",
+    [
+        pytest.param(D(2026, 5, 3), False, "R-CU-W", "R-CH-6", id="2026-05-03 not open yet"),
+        pytest.param(CUKR_OPENS, True, "R-CU-5", "R-CH-6", id="2026-05-04 opens"),
+        pytest.param(CUKR_CLOSES, True, "R-CU-5", "R-CH-6", id="2027-03-04 last day"),
+        pytest.param(D(2027, 3, 5), False, "R-CU-1", "R-CH-10", id="2027-03-05 closed"),
+    ],
+)
 def test_cukr_window(today, eligible, cukr_rule, channel_rule):
     rec = recommend(ukrainian("cukr", "business"), today)
     assert rec.missing == []
@@ -285,22 +407,29 @@ def test_cukr_window(today, eligible, cukr_rule, channel_rule):
         assert "R-CU-ROUTE" not in fired(rec) and rec.steps[0].startswith("CUKR applications open in MOS on")
 
 
-@pytest.mark.parametrize("since, eligible, rule_id", [
-    pytest.param(D(2025, 6, 3), True, "R-CU-5", id="since 2025-06-03"),
-    pytest.param(UKR_REFERENCE_DAY, True, "R-CU-5", id="since 2025-06-04 held on the day"),
-    pytest.param(D(2025, 6, 5), False, "R-CU-3", id="since 2025-06-05 not held on the day"),
-])
+@pytest.mark.parametrize(
+    "since, eligible, rule_id",
+    [
+        pytest.param(D(2025, 6, 3), True, "R-CU-5", id="since 2025-06-03"),
+        pytest.param(UKR_REFERENCE_DAY, True, "R-CU-5", id="since 2025-06-04 held on the day"),
+        pytest.param(D(2025, 6, 5), False, "R-CU-3", id="since 2025-06-05 not held on the day"),
+    ],
+)
 def test_ukr_status_on_reference_day(since, eligible, rule_id):
-    rec = recommend(ukrainian("cukr", "work", ukr_status_since=since, ukr_status_on_2025_06_04=since <= UKR_REFERENCE_DAY),
-                    TODAY)
+    rec = recommend(
+        ukrainian("cukr", "work", ukr_status_since=since, ukr_status_on_2025_06_04=since <= UKR_REFERENCE_DAY), TODAY
+    )
     assert rec.cukr_eligible is eligible
     assert rule_id in fired(rec)
 
 
-@pytest.mark.parametrize("today, eligible, rule_id", [
-    pytest.param(UKR_REFERENCE_DAY + datetime.timedelta(days=364), False, "R-CU-4", id="364 days (2026-06-03)"),
-    pytest.param(UKR_REFERENCE_DAY + datetime.timedelta(days=365), True, "R-CU-5", id="365 days (2026-06-04)"),
-])
+@pytest.mark.parametrize(
+    "today, eligible, rule_id",
+    [
+        pytest.param(UKR_REFERENCE_DAY + datetime.timedelta(days=364), False, "R-CU-4", id="364 days (2026-06-03)"),
+        pytest.param(UKR_REFERENCE_DAY + datetime.timedelta(days=365), True, "R-CU-5", id="365 days (2026-06-04)"),
+    ],
+)
 def test_365_days_of_ukr_status(today, eligible, rule_id):
     rec = recommend(ukrainian("cukr", "work", ukr_status_since=UKR_REFERENCE_DAY), today)
     assert rec.cukr_eligible is eligible
@@ -309,12 +438,15 @@ def test_365_days_of_ukr_status(today, eligible, rule_id):
         assert any("June 4, 2026" in step for step in rec.steps), "the re-check step names the day of 365 days"
 
 
-@pytest.mark.parametrize("expires, in_poland, present, absent", [
-    pytest.param(TODAY - datetime.timedelta(days=1), True, {"R-ST-1"}, {"R-ST-2"}, id="expired yesterday"),
-    pytest.param(TODAY, True, {"R-ST-2"}, {"R-ST-1"}, id="expires today"),
-    pytest.param(TODAY + datetime.timedelta(days=1), True, {"R-ST-2"}, {"R-ST-1"}, id="expires tomorrow"),
-    pytest.param(TODAY - datetime.timedelta(days=1), False, set(), {"R-ST-1", "R-ST-2"}, id="abroad: no stay warning"),
-])
+@pytest.mark.parametrize(
+    "expires, in_poland, present, absent",
+    [
+        pytest.param(TODAY - datetime.timedelta(days=1), True, {"R-ST-1"}, {"R-ST-2"}, id="expired yesterday"),
+        pytest.param(TODAY, True, {"R-ST-2"}, {"R-ST-1"}, id="expires today"),
+        pytest.param(TODAY + datetime.timedelta(days=1), True, {"R-ST-2"}, {"R-ST-1"}, id="expires tomorrow"),
+        pytest.param(TODAY - datetime.timedelta(days=1), False, set(), {"R-ST-1", "R-ST-2"}, id="abroad: no stay warning"),
+    ],
+)
 def test_end_of_legal_stay(expires, in_poland, present, absent):
     rec = recommend(situation("temporary_residence", "work", permit_expires=expires, in_poland=in_poland), TODAY)
     assert rec.missing == []
@@ -322,13 +454,16 @@ def test_end_of_legal_stay(expires, in_poland, present, absent):
     assert not absent & set(fired(rec))
 
 
-@pytest.mark.parametrize("today, expires, present, absent", [
-    pytest.param(D(2026, 4, 1), D(2026, 4, 20), "R-CH-0-EARLY", {"R-ST-1", "R-ST-2"}, id="ends 04-20, before launch"),
-    pytest.param(D(2026, 4, 1), D(2026, 4, 26), "R-CH-0-EARLY", {"R-ST-1", "R-ST-2"}, id="ends 04-26, before launch"),
-    pytest.param(D(2026, 4, 1), MOS_LAUNCH, "R-ST-2", {"R-CH-0-EARLY", "R-ST-1"}, id="ends on launch day"),
-    pytest.param(D(2026, 4, 1), D(2026, 3, 31), "R-ST-1", {"R-CH-0-EARLY", "R-ST-2"}, id="already ended"),
-    pytest.param(MOS_LAUNCH, D(2026, 4, 26), "R-ST-1", {"R-CH-0-EARLY", "R-ST-2"}, id="today is launch day"),
-])
+@pytest.mark.parametrize(
+    "today, expires, present, absent",
+    [
+        pytest.param(D(2026, 4, 1), D(2026, 4, 20), "R-CH-0-EARLY", {"R-ST-1", "R-ST-2"}, id="ends 04-20, before launch"),
+        pytest.param(D(2026, 4, 1), D(2026, 4, 26), "R-CH-0-EARLY", {"R-ST-1", "R-ST-2"}, id="ends 04-26, before launch"),
+        pytest.param(D(2026, 4, 1), MOS_LAUNCH, "R-ST-2", {"R-CH-0-EARLY", "R-ST-1"}, id="ends on launch day"),
+        pytest.param(D(2026, 4, 1), D(2026, 3, 31), "R-ST-1", {"R-CH-0-EARLY", "R-ST-2"}, id="already ended"),
+        pytest.param(MOS_LAUNCH, D(2026, 4, 26), "R-ST-1", {"R-CH-0-EARLY", "R-ST-2"}, id="today is launch day"),
+    ],
+)
 def test_stay_ending_before_mos_launch(today, expires, present, absent):
     rec = recommend(situation("temporary_residence", "work", permit_expires=expires), today)
     assert rec.missing == []
@@ -336,12 +471,15 @@ def test_stay_ending_before_mos_launch(today, expires, present, absent):
     assert not absent & set(fired(rec))
 
 
-@pytest.mark.parametrize("procedure, today, refund_warning", [
-    pytest.param("visa_extension", D(2026, 3, 4), False, id="visa extension 2026-03-04"),
-    pytest.param("visa_extension", NO_REFUND_FROM, True, id="visa extension 2026-03-05"),
-    pytest.param("permit_change", D(2026, 3, 4), False, id="change of permit 2026-03-04"),
-    pytest.param("permit_change", NO_REFUND_FROM, True, id="change of permit 2026-03-05"),
-])
+@pytest.mark.parametrize(
+    "procedure, today, refund_warning",
+    [
+        pytest.param("visa_extension", D(2026, 3, 4), False, id="visa extension 2026-03-04"),
+        pytest.param("visa_extension", NO_REFUND_FROM, True, id="visa extension 2026-03-05"),
+        pytest.param("permit_change", D(2026, 3, 4), False, id="change of permit 2026-03-04"),
+        pytest.param("permit_change", NO_REFUND_FROM, True, id="change of permit 2026-03-05"),
+    ],
+)
 def test_no_refund_from_5_march_2026(procedure, today, refund_warning):
     rec = recommend(situation(procedure), today)
     assert ("R-FEE-NOREFUND" in fired(rec)) is refund_warning
@@ -350,11 +488,15 @@ def test_no_refund_from_5_march_2026(procedure, today, refund_warning):
 
 # --- family purposes (R-CH-9 / R-CH-10 / R-EM-4) ---------------------------------------------
 
+
 @pytest.mark.parametrize("purpose", FAMILY_PURPOSES)
-@pytest.mark.parametrize("in_poland, channel_rule, expect", [
-    pytest.param(False, "R-CH-9", replace(PAPER, signer="sponsor"), id="abroad: paper by the sponsor"),
-    pytest.param(True, "R-CH-10", MOS, id="in Poland: MOS"),
-])
+@pytest.mark.parametrize(
+    "in_poland, channel_rule, expect",
+    [
+        pytest.param(False, "R-CH-9", replace(PAPER, signer="sponsor"), id="abroad: paper by the sponsor"),
+        pytest.param(True, "R-CH-10", MOS, id="in Poland: MOS"),
+    ],
+)
 def test_family_purposes(purpose, in_poland, channel_rule, expect):
     rec = recommend(situation("temporary_residence", purpose, in_poland=in_poland), TODAY)
     assert rec.missing == []
@@ -415,40 +557,91 @@ MISSING_CASES = [
     missing_case(partial(procedure="work_permit", citizenship="UA"), [], "work permit: no UKR questions"),
     missing_case(partial(procedure="permit_change", citizenship="UA"), [], "permit change: no UKR questions"),
     missing_case(partial(procedure="temporary_residence", citizenship="IN"), ["purpose"], "residence asks purpose"),
-    missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="family_reunification"),
-                 ["in_poland"], "family purpose asks in_poland"),
-    missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="ict"), ["in_poland"],
-                 "ICT asks only in_poland"),
-    missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="ict_long_term_mobility"), [],
-                 "ICT mobility needs nothing more"),
-    missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="family_reunification",
-                         in_poland=False), [], "family abroad needs nothing more"),
-    missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True),
-                 ["permit_expires", "minor"], "MOS in Poland asks end of stay and minor"),
-    missing_case(partial(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=False),
-                 [], "from abroad: a national visa, nothing more"),
-    missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS),
-                 ["minor"], "permanent residence asks no purpose"),
-    missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                         minor=False), ["has_trusted_profile"], "adult MOS asks the Trusted Profile first"),
-    missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                         minor=False, has_trusted_profile=False), ["has_pesel"], "no PZ asks PESEL"),
-    missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                         minor=False, has_trusted_profile=False, has_pesel=False), ["has_qualified_signature"],
-                 "no PESEL asks QES"),
-    missing_case(partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                         minor=True), [], "minor is not asked about PESEL"),
+    missing_case(
+        partial(procedure="temporary_residence", citizenship="IN", purpose="family_reunification"),
+        ["in_poland"],
+        "family purpose asks in_poland",
+    ),
+    missing_case(
+        partial(procedure="temporary_residence", citizenship="IN", purpose="ict"), ["in_poland"], "ICT asks only in_poland"
+    ),
+    missing_case(
+        partial(procedure="temporary_residence", citizenship="IN", purpose="ict_long_term_mobility"),
+        [],
+        "ICT mobility needs nothing more",
+    ),
+    missing_case(
+        partial(procedure="temporary_residence", citizenship="IN", purpose="family_reunification", in_poland=False),
+        [],
+        "family abroad needs nothing more",
+    ),
+    missing_case(
+        partial(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True),
+        ["permit_expires", "minor"],
+        "MOS in Poland asks end of stay and minor",
+    ),
+    missing_case(
+        partial(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=False),
+        [],
+        "from abroad: a national visa, nothing more",
+    ),
+    missing_case(
+        partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS),
+        ["minor"],
+        "permanent residence asks no purpose",
+    ),
+    missing_case(
+        partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS, minor=False),
+        ["has_trusted_profile"],
+        "adult MOS asks the Trusted Profile first",
+    ),
+    missing_case(
+        partial(
+            procedure="permanent_residence",
+            citizenship="IN",
+            in_poland=True,
+            permit_expires=STAY_ENDS,
+            minor=False,
+            has_trusted_profile=False,
+        ),
+        ["has_pesel"],
+        "no PZ asks PESEL",
+    ),
+    missing_case(
+        partial(
+            procedure="permanent_residence",
+            citizenship="IN",
+            in_poland=True,
+            permit_expires=STAY_ENDS,
+            minor=False,
+            has_trusted_profile=False,
+            has_pesel=False,
+        ),
+        ["has_qualified_signature"],
+        "no PESEL asks QES",
+    ),
+    missing_case(
+        partial(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS, minor=True),
+        [],
+        "minor is not asked about PESEL",
+    ),
     missing_case(partial(procedure="cukr", citizenship="UA"), ["ukr_status"], "CUKR asks UKR status"),
-    missing_case(partial(procedure="cukr", citizenship="UA", ukr_status=True), ["ukr_status_since"],
-                 "CUKR asks since when"),
-    missing_case(partial(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since=D(2025, 9, 1)),
-                 ["ukr_status_on_2025_06_04"], "current status began after 4 June 2025: asks about that day"),
+    missing_case(partial(procedure="cukr", citizenship="UA", ukr_status=True), ["ukr_status_since"], "CUKR asks since when"),
+    missing_case(
+        partial(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since=D(2025, 9, 1)),
+        ["ukr_status_on_2025_06_04"],
+        "current status began after 4 June 2025: asks about that day",
+    ),
     missing_case(partial(**CUKR_OK), ["minor"], "eligible CUKR asks minor, no purpose, no end of stay"),
     missing_case(partial(**CUKR_OK, minor=False), ["has_trusted_profile"], "adult CUKR: PESEL UKR known, asks PZ"),
     missing_case(partial(**CUKR_OK, minor=True), [], "child CUKR complete"),
     missing_case(partial(procedure="cukr", citizenship="IN"), ["ukr_status"], "non-UA CUKR: family member with status?"),
-    missing_case(partial(procedure="cukr", citizenship="UA"), ["purpose"], "UA after the window: purpose, not status",
-                 today=D(2027, 3, 5)),
+    missing_case(
+        partial(procedure="cukr", citizenship="UA"),
+        ["purpose"],
+        "UA after the window: purpose, not status",
+        today=D(2027, 3, 5),
+    ),
 ]
 
 
@@ -478,6 +671,7 @@ def test_missing_lists_every_fact_still_needed_not_only_the_next():
 def test_a_non_ukrainian_is_not_told_about_cukr():
     # issue 12: an Indian worker saw "CUKR: no" and R-CU-0 in the legal basis
     from bot.render import as_text
+
     rec = recommend(situation("temporary_residence", "work"), TODAY)
     assert rec.cukr_eligible is False
     assert "R-CU-0" not in fired(rec) and not any(r.startswith("R-CU") for r in fired(rec))
@@ -503,11 +697,23 @@ def test_missing_order_and_undecided_outcome(sit: Situation, expected_missing: L
         assert rec.cukr_eligible is False
 
 
-@pytest.mark.parametrize("procedure", [
-    "temporary_residence", "permanent_residence", "eu_long_term_resident", "work_permit", "visa",
-    "visa_extension", "citizenship", "eu_citizen_registration", "eu_family_residence_card",
-    "uk_withdrawal_agreement_card", "international_protection", "permit_change",
-])
+@pytest.mark.parametrize(
+    "procedure",
+    [
+        "temporary_residence",
+        "permanent_residence",
+        "eu_long_term_resident",
+        "work_permit",
+        "visa",
+        "visa_extension",
+        "citizenship",
+        "eu_citizen_registration",
+        "eu_family_residence_card",
+        "uk_withdrawal_agreement_card",
+        "international_protection",
+        "permit_change",
+    ],
+)
 @pytest.mark.parametrize("today", [D(2026, 4, 1), TODAY, D(2027, 6, 1)], ids=str)
 def test_non_ukrainians_are_never_asked_about_ukr_status(procedure, today):
     rec = recommend(partial(procedure=procedure, citizenship="BY"), today)
@@ -518,33 +724,106 @@ def test_non_ukrainians_are_never_asked_about_ukr_status(procedure, today):
 # A conversation: each turn answers only the first missing question. The questions asked, in order,
 # are exactly the ones that can change the answer.
 CONVERSATIONS = [
-    pytest.param(dict(procedure="work_permit", citizenship="IN", purpose="work", in_poland=True, has_pesel=False),
-                 ["procedure", "citizenship"], id="work permit: no purpose, in_poland or PESEL"),
-    pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
-                      permit_expires=STAY_ENDS, minor=False, has_pesel=True, has_trusted_profile=False),
-                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile",
-                  "has_pesel"], id="adult worker in Poland"),
-    pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
-                      permit_expires=STAY_ENDS, minor=False, has_pesel=False, has_qualified_signature=False,
-                      has_trusted_profile=False),
-                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile",
-                  "has_pesel", "has_qualified_signature"], id="no PZ, no PESEL: QES asked"),
-    pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="work", in_poland=True,
-                      permit_expires=STAY_ENDS, minor=False, has_trusted_profile=True),
-                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile"],
-                 id="Trusted Profile: PESEL not asked"),
-    pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="studies", in_poland=True,
-                      permit_expires=STAY_ENDS, minor=True, has_pesel=False),
-                 ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor"],
-                 id="minor: no PESEL question"),
-    pytest.param(dict(procedure="temporary_residence", citizenship="IN", purpose="family_of_eu_citizen",
-                      in_poland=False, minor=False, has_pesel=False),
-                 ["procedure", "citizenship", "purpose", "in_poland"], id="family abroad: paper, no signature questions"),
-    pytest.param(dict(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since=D(2024, 3, 1),
-                      purpose="work", in_poland=True, minor=True),
-                 ["procedure", "citizenship", "ukr_status", "ukr_status_since", "minor"], id="CUKR for a child"),
-    pytest.param(dict(procedure="visa", citizenship="UA", ukr_status=False, in_poland=True),
-                 ["procedure", "citizenship"], id="Ukrainian asking for a visa: no UKR questions"),
+    pytest.param(
+        dict(procedure="work_permit", citizenship="IN", purpose="work", in_poland=True, has_pesel=False),
+        ["procedure", "citizenship"],
+        id="work permit: no purpose, in_poland or PESEL",
+    ),
+    pytest.param(
+        dict(
+            procedure="temporary_residence",
+            citizenship="IN",
+            purpose="work",
+            in_poland=True,
+            permit_expires=STAY_ENDS,
+            minor=False,
+            has_pesel=True,
+            has_trusted_profile=False,
+        ),
+        ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile", "has_pesel"],
+        id="adult worker in Poland",
+    ),
+    pytest.param(
+        dict(
+            procedure="temporary_residence",
+            citizenship="IN",
+            purpose="work",
+            in_poland=True,
+            permit_expires=STAY_ENDS,
+            minor=False,
+            has_pesel=False,
+            has_qualified_signature=False,
+            has_trusted_profile=False,
+        ),
+        [
+            "procedure",
+            "citizenship",
+            "purpose",
+            "in_poland",
+            "permit_expires",
+            "minor",
+            "has_trusted_profile",
+            "has_pesel",
+            "has_qualified_signature",
+        ],
+        id="no PZ, no PESEL: QES asked",
+    ),
+    pytest.param(
+        dict(
+            procedure="temporary_residence",
+            citizenship="IN",
+            purpose="work",
+            in_poland=True,
+            permit_expires=STAY_ENDS,
+            minor=False,
+            has_trusted_profile=True,
+        ),
+        ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor", "has_trusted_profile"],
+        id="Trusted Profile: PESEL not asked",
+    ),
+    pytest.param(
+        dict(
+            procedure="temporary_residence",
+            citizenship="IN",
+            purpose="studies",
+            in_poland=True,
+            permit_expires=STAY_ENDS,
+            minor=True,
+            has_pesel=False,
+        ),
+        ["procedure", "citizenship", "purpose", "in_poland", "permit_expires", "minor"],
+        id="minor: no PESEL question",
+    ),
+    pytest.param(
+        dict(
+            procedure="temporary_residence",
+            citizenship="IN",
+            purpose="family_of_eu_citizen",
+            in_poland=False,
+            minor=False,
+            has_pesel=False,
+        ),
+        ["procedure", "citizenship", "purpose", "in_poland"],
+        id="family abroad: paper, no signature questions",
+    ),
+    pytest.param(
+        dict(
+            procedure="cukr",
+            citizenship="UA",
+            ukr_status=True,
+            ukr_status_since=D(2024, 3, 1),
+            purpose="work",
+            in_poland=True,
+            minor=True,
+        ),
+        ["procedure", "citizenship", "ukr_status", "ukr_status_since", "minor"],
+        id="CUKR for a child",
+    ),
+    pytest.param(
+        dict(procedure="visa", citizenship="UA", ukr_status=False, in_poland=True),
+        ["procedure", "citizenship"],
+        id="Ukrainian asking for a visa: no UKR questions",
+    ),
 ]
 
 
@@ -567,14 +846,22 @@ def test_conversation_asks_only_what_changes_the_answer(answers: Dict[str, Any],
 
 # --- 4. contract invariants over every complete case --------------------------------------
 
+
 def _complete_cases() -> List[Tuple[str, Situation, datetime.date]]:
     cases = [(p.id, p.values[1], p.values[2]) for p in RULE_CASES]
     cases += [(f"fees {p.id}", p.values[0], TODAY) for p in FEE_CASES]
-    for today in (D(2026, 3, 4), D(2026, 4, 26), MOS_LAUNCH, D(2026, 5, 3), CUKR_OPENS, D(2026, 6, 3),
-                  CUKR_CLOSES, D(2027, 3, 5)):
+    for today in (
+        D(2026, 3, 4),
+        D(2026, 4, 26),
+        MOS_LAUNCH,
+        D(2026, 5, 3),
+        CUKR_OPENS,
+        D(2026, 6, 3),
+        CUKR_CLOSES,
+        D(2027, 3, 5),
+    ):
         cases.append((f"CUKR child {today}", ukrainian("cukr", "studies", minor=True), today))
-        cases.append((f"UA ICT {today}", ukrainian("temporary_residence", "ict", ukr_status_since=UKR_REFERENCE_DAY),
-                      today))
+        cases.append((f"UA ICT {today}", ukrainian("temporary_residence", "ict", ukr_status_since=UKR_REFERENCE_DAY), today))
     return cases
 
 
@@ -597,12 +884,19 @@ def test_contract_invariants(sit: Situation, today: datetime.date):
     assert set(rec.signature_options) <= {TP, QES, PERSONAL, HAND}
     assert rec.channel in {"mos", "paper", "other", None}
     assert rec.signer in {"applicant", "legal_representative", "sponsor", "host_entity", "employer"}
-    assert rec.employer_action in {"annex_1_link", "university_annex_link", "organiser_annex_link", "host_entity_files",
-                                   "employer_files", None}
+    assert rec.employer_action in {
+        "annex_1_link",
+        "university_annex_link",
+        "organiser_annex_link",
+        "host_entity_files",
+        "employer_files",
+        None,
+    }
 
 
-@pytest.mark.parametrize("sit, today", COMPLETE_CASES + [pytest.param(p.values[0], p.values[2], id=f"partial {p.id}")
-                                                         for p in MISSING_CASES])
+@pytest.mark.parametrize(
+    "sit, today", COMPLETE_CASES + [pytest.param(p.values[0], p.values[2], id=f"partial {p.id}") for p in MISSING_CASES]
+)
 def test_fired_rules_and_texts(sit: Situation, today: datetime.date):
     rec = recommend(sit, today)
     assert len(set(fired(rec))) == len(rec.rules), "a rule is reported once"
@@ -645,16 +939,20 @@ def test_citizenship_unknown_leaves_cukr_undecided():
 
 # --- 5. validation ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fields", [
-    pytest.param(dict(citizenship="ukr"), id="alpha-3 citizenship"),
-    pytest.param(dict(citizenship="U"), id="one-letter citizenship"),
-    pytest.param(dict(citizenship="U1"), id="digit in citizenship"),
-    pytest.param(dict(citizenship="ZZ"), id="not an ISO 3166 code"),
-    pytest.param(dict(nationality="UA"), id="unknown field"),
-    pytest.param(dict(procedure="residence"), id="unknown procedure"),
-    pytest.param(dict(purpose="tourism"), id="unknown purpose"),
-    pytest.param(dict(permit_expires="soon"), id="not a date"),
-])
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param(dict(citizenship="ukr"), id="alpha-3 citizenship"),
+        pytest.param(dict(citizenship="U"), id="one-letter citizenship"),
+        pytest.param(dict(citizenship="U1"), id="digit in citizenship"),
+        pytest.param(dict(citizenship="ZZ"), id="not an ISO 3166 code"),
+        pytest.param(dict(nationality="UA"), id="unknown field"),
+        pytest.param(dict(procedure="residence"), id="unknown procedure"),
+        pytest.param(dict(purpose="tourism"), id="unknown purpose"),
+        pytest.param(dict(permit_expires="soon"), id="not a date"),
+    ],
+)
 def test_invalid_situation_is_rejected(fields):
     with pytest.raises(ValidationError):
         Situation(**fields)
@@ -673,10 +971,14 @@ def test_situation_values_are_plain_strings_and_dates():
 
 # --- 6. corrections found while reviewing the rules against facts.md -----------------------
 
-@pytest.mark.parametrize("sit", [
-    pytest.param(partial(procedure="cukr", citizenship="UA"), id="UKR status unknown"),
-    pytest.param(partial(procedure="cukr", citizenship="UA", ukr_status=True), id="start of status unknown"),
-])
+
+@pytest.mark.parametrize(
+    "sit",
+    [
+        pytest.param(partial(procedure="cukr", citizenship="UA"), id="UKR status unknown"),
+        pytest.param(partial(procedure="cukr", citizenship="UA", ukr_status=True), id="start of status unknown"),
+    ],
+)
 def test_cukr_stays_null_only_while_its_own_facts_are_unknown(sit):
     """Contract (revised): a part is null only while its own facts are unknown, and `missing` asks them."""
     rec = recommend(sit, TODAY)
@@ -684,21 +986,28 @@ def test_cukr_stays_null_only_while_its_own_facts_are_unknown(sit):
     assert rec.missing and rec.missing[0] in ("ukr_status", "ukr_status_since")
 
 
-@pytest.mark.parametrize("sit, today", [
-    pytest.param(situation("temporary_residence", "ict"), TODAY, id="ICT on paper"),
-    pytest.param(situation("temporary_residence", "ict_long_term_mobility"), TODAY, id="mobility on paper"),
-    pytest.param(situation("temporary_residence", "family_reunification", in_poland=False), TODAY,
-                 id="family abroad on paper"),
-    pytest.param(situation("temporary_residence", "work"), D(2026, 4, 1), id="paper before MOS"),
-])
+@pytest.mark.parametrize(
+    "sit, today",
+    [
+        pytest.param(situation("temporary_residence", "ict"), TODAY, id="ICT on paper"),
+        pytest.param(situation("temporary_residence", "ict_long_term_mobility"), TODAY, id="mobility on paper"),
+        pytest.param(
+            situation("temporary_residence", "family_reunification", in_poland=False), TODAY, id="family abroad on paper"
+        ),
+        pytest.param(situation("temporary_residence", "work"), D(2026, 4, 1), id="paper before MOS"),
+    ],
+)
 def test_no_refund_warning_covers_paper_filings(sit, today):
     assert "R-FEE-NOREFUND" in fired(recommend(sit, today))
 
 
-@pytest.mark.parametrize("purpose, signer, employer_action, rule_id", [
-    ("ict", "host_entity", "host_entity_files", "R-CH-7"),
-    ("ict_long_term_mobility", "host_entity", "host_entity_files", "R-CH-8"),
-])
+@pytest.mark.parametrize(
+    "purpose, signer, employer_action, rule_id",
+    [
+        ("ict", "host_entity", "host_entity_files", "R-CH-7"),
+        ("ict_long_term_mobility", "host_entity", "host_entity_files", "R-CH-8"),
+    ],
+)
 def test_closed_list_rules_also_apply_before_mos(purpose, signer, employer_action, rule_id):
     rec = recommend(situation("temporary_residence", purpose), D(2026, 4, 1))
     assert (rec.channel, rec.signer, rec.employer_action) == ("paper", signer, employer_action)
@@ -714,8 +1023,14 @@ def test_family_abroad_before_mos_is_filed_by_the_sponsor():
 
 LANGUAGES = ["en", "pl", "uk", "ru"]
 #: The situation of the report: an adult Ukrainian with UKR status since 2023 asks for CUKR.
-CUKR_ADULT = partial(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since=D(2023, 1, 1), minor=False,
-                     has_trusted_profile=True)
+CUKR_ADULT = partial(
+    procedure="cukr",
+    citizenship="UA",
+    ukr_status=True,
+    ukr_status_since=D(2023, 1, 1),
+    minor=False,
+    has_trusted_profile=True,
+)
 
 
 def test_a_parent_asking_cukr_for_her_child_is_told_to_check_her_own():
@@ -741,13 +1056,16 @@ def test_a_change_of_permit_says_when_it_is_needed_and_the_15_days_only_for_a_lo
     assert all("job has ended" in s for s in rec.steps if "15 working days" in s)
 
 
-@pytest.mark.parametrize("sit, shown", [
-    pytest.param(situation("permanent_residence"), True, id="permanent residence"),
-    pytest.param(situation("permanent_residence", in_poland=False), True, id="permanent residence from abroad"),
-    pytest.param(situation("eu_long_term_resident"), False, id="already the EU long-term resident permit"),
-    pytest.param(situation("temporary_residence", "work"), False, id="temporary residence"),
-    pytest.param(situation("permanent_residence", citizenship="DE"), False, id="EU citizen registers instead"),
-])
+@pytest.mark.parametrize(
+    "sit, shown",
+    [
+        pytest.param(situation("permanent_residence"), True, id="permanent residence"),
+        pytest.param(situation("permanent_residence", in_poland=False), True, id="permanent residence from abroad"),
+        pytest.param(situation("eu_long_term_resident"), False, id="already the EU long-term resident permit"),
+        pytest.param(situation("temporary_residence", "work"), False, id="temporary residence"),
+        pytest.param(situation("permanent_residence", citizenship="DE"), False, id="EU citizen registers instead"),
+    ],
+)
 def test_permanent_residence_names_the_eu_long_term_resident_permit(sit, shown):
     """facts 1.4, 1.7: a separate permit with the same 640 PLN; facts.md gives none of its conditions."""
     rec = recommend(sit, TODAY)
@@ -757,12 +1075,15 @@ def test_permanent_residence_names_the_eu_long_term_resident_permit(sit, shown):
         assert "640 PLN" in steps[0] and "not covered here" in steps[0]
 
 
-@pytest.mark.parametrize("sit, shown", [
-    pytest.param(situation("temporary_residence", "family_of_eu_citizen"), True, id="non-EU spouse of an EU citizen"),
-    pytest.param(situation("temporary_residence", "family_of_eu_citizen", in_poland=False), True, id="from abroad"),
-    pytest.param(situation("temporary_residence", "family_of_polish_citizen"), False, id="spouse of a Pole"),
-    pytest.param(situation("temporary_residence", "family_of_eu_citizen", citizenship="FR"), False, id="EU citizen"),
-])
+@pytest.mark.parametrize(
+    "sit, shown",
+    [
+        pytest.param(situation("temporary_residence", "family_of_eu_citizen"), True, id="non-EU spouse of an EU citizen"),
+        pytest.param(situation("temporary_residence", "family_of_eu_citizen", in_poland=False), True, id="from abroad"),
+        pytest.param(situation("temporary_residence", "family_of_polish_citizen"), False, id="spouse of a Pole"),
+        pytest.param(situation("temporary_residence", "family_of_eu_citizen", citizenship="FR"), False, id="EU citizen"),
+    ],
+)
 def test_family_of_an_eu_citizen_hears_of_the_karta_pobytowa(sit, shown):
     """facts R-CH-4, 10.5: the non-EU family member's residence card is lodged in person, not in MOS."""
     rec = recommend(sit, TODAY)
@@ -771,8 +1092,9 @@ def test_family_of_an_eu_citizen_hears_of_the_karta_pobytowa(sit, shown):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("sit", [pytest.param(CUKR_ADULT, id="adult"),
-                                 pytest.param(ukrainian("cukr", minor=True), id="child")])
+@pytest.mark.parametrize(
+    "sit", [pytest.param(CUKR_ADULT, id="adult"), pytest.param(ukrainian("cukr", minor=True), id="child")]
+)
 def test_a_cukr_recommendation_says_each_unconfirmed_fact_once(sit, lang):
     """engine.py tells each unconfirmed rule as 'Not confirmed: <title>'; its own texts must not say it again."""
     rec = recommend(sit, TODAY, lang)

@@ -3,6 +3,7 @@
 Each row is the situation a reviewer found wrong, with the answer it must give now. Kept apart from
 tests/test_routing.py, whose tables cover every rule and boundary.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -16,8 +17,9 @@ from bot.routing.models import QUESTION_ORDER
 D = datetime.date
 TODAY = D(2026, 11, 23)
 STAY_ENDS = D(2027, 6, 30)
-ADULT_IN_POLAND: Dict[str, Any] = dict(citizenship="IN", in_poland=True, minor=False, has_trusted_profile=True,
-                                       permit_expires=STAY_ENDS)
+ADULT_IN_POLAND: Dict[str, Any] = dict(
+    citizenship="IN", in_poland=True, minor=False, has_trusted_profile=True, permit_expires=STAY_ENDS
+)
 UKRAINIAN = dict(citizenship="UA", ukr_status=True, ukr_status_since=D(2024, 3, 1))
 PARTS = ("channel", "authority", "signer", "signature_options", "employer_action", "cukr_eligible")
 SIGNATURE_QUESTIONS = {"has_trusted_profile", "has_pesel", "has_qualified_signature"}
@@ -50,20 +52,49 @@ def conversation(answers: Dict[str, Any], today: datetime.date = TODAY) -> List[
 # --- 1. each part decided on its own ---------------------------------------------------------
 
 CONVERSATIONS = {
-    "worker in Poland, no PESEL": dict(procedure="temporary_residence", citizenship="IN", purpose="work",
-                                       in_poland=True, permit_expires=STAY_ENDS, minor=False,
-                                       has_trusted_profile=False, has_pesel=False, has_qualified_signature=False),
-    "student who is a minor": dict(procedure="temporary_residence", citizenship="VN", purpose="studies",
-                                   in_poland=True, permit_expires=STAY_ENDS, minor=True),
+    "worker in Poland, no PESEL": dict(
+        procedure="temporary_residence",
+        citizenship="IN",
+        purpose="work",
+        in_poland=True,
+        permit_expires=STAY_ENDS,
+        minor=False,
+        has_trusted_profile=False,
+        has_pesel=False,
+        has_qualified_signature=False,
+    ),
+    "student who is a minor": dict(
+        procedure="temporary_residence",
+        citizenship="VN",
+        purpose="studies",
+        in_poland=True,
+        permit_expires=STAY_ENDS,
+        minor=True,
+    ),
     "Ukrainian CUKR": dict(procedure="cukr", **UKRAINIAN, minor=False, has_trusted_profile=False),
-    "Ukrainian, status regained": dict(procedure="cukr", citizenship="UA", ukr_status=True,
-                                       ukr_status_since=D(2025, 9, 1), ukr_status_on_2025_06_04=False,
-                                       purpose="business", in_poland=True, permit_expires=STAY_ENDS, minor=False,
-                                       has_trusted_profile=True),
-    "family abroad": dict(procedure="temporary_residence", citizenship="EG", purpose="family_of_polish_citizen",
-                          in_poland=False),
-    "permanent residence": dict(procedure="permanent_residence", citizenship="GE", in_poland=True,
-                                permit_expires=STAY_ENDS, minor=False, has_trusted_profile=True),
+    "Ukrainian, status regained": dict(
+        procedure="cukr",
+        citizenship="UA",
+        ukr_status=True,
+        ukr_status_since=D(2025, 9, 1),
+        ukr_status_on_2025_06_04=False,
+        purpose="business",
+        in_poland=True,
+        permit_expires=STAY_ENDS,
+        minor=False,
+        has_trusted_profile=True,
+    ),
+    "family abroad": dict(
+        procedure="temporary_residence", citizenship="EG", purpose="family_of_polish_citizen", in_poland=False
+    ),
+    "permanent residence": dict(
+        procedure="permanent_residence",
+        citizenship="GE",
+        in_poland=True,
+        permit_expires=STAY_ENDS,
+        minor=False,
+        has_trusted_profile=True,
+    ),
     "ICT": dict(procedure="temporary_residence", citizenship="US", purpose="ict", in_poland=False),
     "permit change": dict(procedure="permit_change", citizenship="BY"),
 }
@@ -96,17 +127,20 @@ def test_staff_can_say_mos_while_signature_questions_are_open():
 
 
 def test_signature_tools_are_what_the_law_allows_while_the_steps_follow_what_the_person_has():
-    base = dict(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS,
-                minor=False)
+    base = dict(procedure="permanent_residence", citizenship="IN", in_poland=True, permit_expires=STAY_ENDS, minor=False)
     open_question = rec_for(**base)
     assert open_question.ask_next == ["has_trusted_profile"]
-    assert (open_question.signer, open_question.signature_options) == ("applicant", ["trusted_profile",
-                                                                                     "qualified_signature"])
+    assert (open_question.signer, open_question.signature_options) == (
+        "applicant",
+        ["trusted_profile", "qualified_signature"],
+    )
     no_pesel = rec_for(**base, has_trusted_profile=False, has_pesel=False, has_qualified_signature=False)
     assert no_pesel.signature_options == ["trusted_profile", "qualified_signature"]
     steps = no_pesel.steps
-    pesel, pz, qes = (next(i for i, s in enumerate(steps) if key in s)
-                      for key in ("Get a PESEL number first", "Then set up a free Trusted Profile", "qualified electronic"))
+    pesel, pz, qes = (
+        next(i for i, s in enumerate(steps) if key in s)
+        for key in ("Get a PESEL number first", "Then set up a free Trusted Profile", "qualified electronic")
+    )
     assert pesel < pz < qes, steps
     has_qes = rec_for(**base, has_trusted_profile=False, has_pesel=False, has_qualified_signature=True)
     assert any("own qualified electronic signature" in s for s in has_qes.steps)
@@ -115,12 +149,31 @@ def test_signature_tools_are_what_the_law_allows_while_the_steps_follow_what_the
 
 # --- 2. ask only what changes the answer -------------------------------------------------------
 
-@pytest.mark.parametrize("procedure", ["work_permit", "visa", "visa_extension", "citizenship",
-                                       "international_protection", "eu_citizen_registration", "permit_change",
-                                       "permanent_residence", "eu_long_term_resident"])
+
+@pytest.mark.parametrize(
+    "procedure",
+    [
+        "work_permit",
+        "visa",
+        "visa_extension",
+        "citizenship",
+        "international_protection",
+        "eu_citizen_registration",
+        "permit_change",
+        "permanent_residence",
+        "eu_long_term_resident",
+    ],
+)
 def test_ukrainians_are_not_asked_about_ukr_status_where_cukr_is_no_alternative(procedure):
-    answers = dict(procedure=procedure, citizenship="UA", purpose="work", in_poland=True, permit_expires=STAY_ENDS,
-                   minor=False, has_trusted_profile=True)
+    answers = dict(
+        procedure=procedure,
+        citizenship="UA",
+        purpose="work",
+        in_poland=True,
+        permit_expires=STAY_ENDS,
+        minor=False,
+        has_trusted_profile=True,
+    )
     asked = [rec.ask_next[0] for rec in conversation(answers)[:-1]]
     assert not {"ukr_status", "ukr_status_since", "ukr_status_on_2025_06_04"} & set(asked)
 
@@ -131,18 +184,31 @@ def test_cukr_is_offered_where_it_is_an_alternative(procedure):
     assert rec.ask_next[0] == "ukr_status"
 
 
-@pytest.mark.parametrize("known", [dict(ukr_status=True), dict(has_trusted_profile=True)],
-                         ids=["UKR status brings PESEL UKR", "a Trusted Profile needs a PESEL"])
+@pytest.mark.parametrize(
+    "known",
+    [dict(ukr_status=True), dict(has_trusted_profile=True)],
+    ids=["UKR status brings PESEL UKR", "a Trusted Profile needs a PESEL"],
+)
 def test_pesel_is_not_asked_when_it_follows(known):
-    answers = dict(procedure="temporary_residence", citizenship="UA", ukr_status=False, purpose="work",
-                   in_poland=True, permit_expires=STAY_ENDS, minor=False, has_trusted_profile=False,
-                   has_qualified_signature=False, ukr_status_since=D(2024, 3, 1))
+    answers = dict(
+        procedure="temporary_residence",
+        citizenship="UA",
+        ukr_status=False,
+        purpose="work",
+        in_poland=True,
+        permit_expires=STAY_ENDS,
+        minor=False,
+        has_trusted_profile=False,
+        has_qualified_signature=False,
+        ukr_status_since=D(2024, 3, 1),
+    )
     answers.update(known)
     asked = [rec.ask_next[0] for rec in conversation(answers)[:-1]]
     assert "has_pesel" not in asked
 
 
 # --- 3. facts.md section 10 ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("purpose", ["work", "seasonal_work"])
 def test_10_1_work_from_abroad_is_a_work_permit_then_a_national_visa(purpose):
@@ -159,10 +225,14 @@ def test_10_1_other_purposes_from_abroad_need_a_national_visa_not_mos(purpose):
     assert "mos" not in (rec.channel, rec.authority)
 
 
-@pytest.mark.parametrize("purpose, channel, signer", [
-    ("family_reunification", "paper", "sponsor"), ("family_of_eu_citizen", "paper", "sponsor"),
-    ("ict", "paper", "host_entity"),
-])
+@pytest.mark.parametrize(
+    "purpose, channel, signer",
+    [
+        ("family_reunification", "paper", "sponsor"),
+        ("family_of_eu_citizen", "paper", "sponsor"),
+        ("ict", "paper", "host_entity"),
+    ],
+)
 def test_10_1_the_family_cases_and_ict_are_the_exceptions_from_abroad(purpose, channel, signer):
     rec = rec_for(procedure="temporary_residence", purpose=purpose, **{**ADULT_IN_POLAND, "in_poland": False})
     assert (rec.channel, rec.signer) == (channel, signer)
@@ -199,13 +269,16 @@ def test_10_3_permit_change_notice_within_15_working_days_and_no_new_job_before_
     assert any(w.startswith("Not confirmed") and "MOS" in w for w in rec.warnings), "the unsettled channel is said"
 
 
-@pytest.mark.parametrize("since, on_reference_day, today, eligible, rule", [
-    (D(2025, 9, 1), None, TODAY, None, None),                 # asked first
-    (D(2025, 9, 1), False, TODAY, False, "R-CU-3"),
-    (D(2025, 9, 1), True, TODAY, True, "R-CU-5"),              # status regained; 365 days by 2026-09-01
-    (D(2025, 9, 1), True, D(2026, 8, 31), False, "R-CU-4"),    # held on the day, but 364 days of current status
-    (D(2024, 3, 1), None, TODAY, True, "R-CU-5"),              # before the day: never asked about it
-])
+@pytest.mark.parametrize(
+    "since, on_reference_day, today, eligible, rule",
+    [
+        (D(2025, 9, 1), None, TODAY, None, None),  # asked first
+        (D(2025, 9, 1), False, TODAY, False, "R-CU-3"),
+        (D(2025, 9, 1), True, TODAY, True, "R-CU-5"),  # status regained; 365 days by 2026-09-01
+        (D(2025, 9, 1), True, D(2026, 8, 31), False, "R-CU-4"),  # held on the day, but 364 days of current status
+        (D(2024, 3, 1), None, TODAY, True, "R-CU-5"),  # before the day: never asked about it
+    ],
+)
 def test_10_4_two_separate_ukr_conditions(since, on_reference_day, today, eligible, rule):
     fields = dict(procedure="cukr", **{**UKRAINIAN, "ukr_status_since": since}, minor=True)
     if on_reference_day is not None:
@@ -219,18 +292,32 @@ def test_10_4_two_separate_ukr_conditions(since, on_reference_day, today, eligib
 
 
 def test_10_4_a_family_member_of_another_citizenship_with_ukr_status_can_qualify():
-    rec = rec_for(procedure="cukr", citizenship="BY", ukr_status=True, ukr_status_since=D(2023, 1, 10), minor=False,
-                  has_trusted_profile=True)
+    rec = rec_for(
+        procedure="cukr",
+        citizenship="BY",
+        ukr_status=True,
+        ukr_status_since=D(2023, 1, 10),
+        minor=False,
+        has_trusted_profile=True,
+    )
     assert rec.cukr_eligible is True and rec.channel == "mos"
     assert any("Family members of another citizenship" in w for w in rec.warnings)
 
 
-@pytest.mark.parametrize("fields", [
-    dict(procedure="cukr", citizenship="BY", ukr_status=True, ukr_status_since=D(2025, 9, 1),
-         ukr_status_on_2025_06_04=False),
-    dict(procedure="cukr", citizenship="MD", ukr_status=True, ukr_status_since=D(2023, 1, 1)),
-    dict(procedure="temporary_residence", citizenship="RU", ukr_status=True, ukr_status_since=D(2023, 1, 1)),
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(
+            procedure="cukr",
+            citizenship="BY",
+            ukr_status=True,
+            ukr_status_since=D(2025, 9, 1),
+            ukr_status_on_2025_06_04=False,
+        ),
+        dict(procedure="cukr", citizenship="MD", ukr_status=True, ukr_status_since=D(2023, 1, 1)),
+        dict(procedure="temporary_residence", citizenship="RU", ukr_status=True, ukr_status_since=D(2023, 1, 1)),
+    ],
+)
 def test_10_4_never_only_for_ukrainian_citizens_to_a_ukr_status_holder(fields):
     rec = rec_for(**fields)
     all_text = texts(rec) + " ".join(r.title for r in rec.rules)
@@ -239,8 +326,16 @@ def test_10_4_never_only_for_ukrainian_citizens_to_a_ukr_status_holder(fields):
 
 @pytest.mark.parametrize("since, on_day", [(D(2024, 3, 1), None), (D(2025, 9, 1), False), (D(2026, 10, 1), True)])
 def test_10_4_a_child_gets_the_child_warning_whatever_the_status_dates(since, on_day):
-    fields = dict(procedure="cukr", citizenship="UA", ukr_status=True, ukr_status_since=since, minor=True,
-                  purpose="studies", in_poland=True, permit_expires=STAY_ENDS)
+    fields = dict(
+        procedure="cukr",
+        citizenship="UA",
+        ukr_status=True,
+        ukr_status_since=since,
+        minor=True,
+        purpose="studies",
+        in_poland=True,
+        permit_expires=STAY_ENDS,
+    )
     if on_day is not None:
         fields["ukr_status_on_2025_06_04"] = on_day
     rec = rec_for(**fields)
@@ -248,8 +343,9 @@ def test_10_4_a_child_gets_the_child_warning_whatever_the_status_dates(since, on
     assert any("born in Poland after 23 February 2022" in w for w in rec.warnings)
 
 
-@pytest.mark.parametrize("procedure", ["temporary_residence", "permanent_residence", "eu_long_term_resident",
-                                       "eu_citizen_registration"])
+@pytest.mark.parametrize(
+    "procedure", ["temporary_residence", "permanent_residence", "eu_long_term_resident", "eu_citizen_registration"]
+)
 @pytest.mark.parametrize("citizenship", ["DE", "FR", "NO", "CH"])
 def test_10_5_eu_eea_swiss_citizens_are_never_sent_to_mos(procedure, citizenship):
     rec = rec_for(procedure=procedure, purpose="work", **{**ADULT_IN_POLAND, "citizenship": citizenship})
@@ -265,6 +361,7 @@ def test_10_5_a_non_eu_citizen_asking_for_eu_registration_gets_the_family_card()
 
 
 # --- 4. new values ------------------------------------------------------------------------------
+
 
 def test_internship_organiser_gets_the_link():
     rec = rec_for(procedure="temporary_residence", purpose="internship", **ADULT_IN_POLAND)
@@ -285,9 +382,14 @@ def test_uk_withdrawal_agreement_card_in_person_at_the_voivode():
 
 # --- 5. dates before the launch -------------------------------------------------------------------
 
+
 def test_a_stay_ending_before_26_april_sets_that_day_as_the_deadline():
-    rec = rec_for(D(2026, 4, 1), procedure="temporary_residence", purpose="work",
-                  **{**ADULT_IN_POLAND, "permit_expires": D(2026, 4, 20)})
+    rec = rec_for(
+        D(2026, 4, 1),
+        procedure="temporary_residence",
+        purpose="work",
+        **{**ADULT_IN_POLAND, "permit_expires": D(2026, 4, 20)},
+    )
     early = next(w for w in rec.warnings if "RECEIVE your paper application" in w)
     assert "April 20, 2026" in early and "April 26" not in early
 
@@ -315,6 +417,7 @@ def test_tenses_follow_today():
 
 # --- 6. wording -----------------------------------------------------------------------------------
 
+
 def test_annex_1_says_qualified_signature_plainly_and_the_trusted_profile_part_is_unconfirmed():
     rec = rec_for(procedure="temporary_residence", purpose="work", **ADULT_IN_POLAND)
     assert any("signs it with a qualified electronic signature" in s for s in rec.steps)
@@ -323,8 +426,9 @@ def test_annex_1_says_qualified_signature_plainly_and_the_trusted_profile_part_i
 
 def test_help_lines_with_their_scope_and_mos_help_only_on_mos_answers():
     mos = rec_for(procedure="temporary_residence", purpose="work", **ADULT_IN_POLAND)
-    paper = rec_for(procedure="temporary_residence", purpose="family_reunification",
-                    **{**ADULT_IN_POLAND, "in_poland": False})
+    paper = rec_for(
+        procedure="temporary_residence", purpose="family_reunification", **{**ADULT_IN_POLAND, "in_poland": False}
+    )
     assert any("must help you set up your MOS account" in s for s in mos.steps)
     assert not any("MOS account" in s for s in paper.steps)
     help_step = next(s for s in paper.steps if "47 721 76 75" in s)
@@ -355,13 +459,18 @@ def test_personal_signature_only_for_a_parent_with_a_polish_id_card():
 
 
 def test_the_pesel_step_says_the_office_needs_a_legal_basis():
-    rec = rec_for(procedure="permanent_residence", **{**ADULT_IN_POLAND, "has_trusted_profile": False},
-                  has_pesel=False, has_qualified_signature=False)
+    rec = rec_for(
+        procedure="permanent_residence",
+        **{**ADULT_IN_POLAND, "has_trusted_profile": False},
+        has_pesel=False,
+        has_qualified_signature=False,
+    )
     assert any("legal basis" in s for s in rec.steps if "PESEL" in s)
 
 
-@pytest.mark.parametrize("procedure, card_fee", [("visa_extension", None), ("permit_change", None),
-                                                 ("permanent_residence", 100)])
+@pytest.mark.parametrize(
+    "procedure, card_fee", [("visa_extension", None), ("permit_change", None), ("permanent_residence", 100)]
+)
 def test_the_card_fee_only_where_documented(procedure, card_fee):
     assert rec_for(procedure=procedure, purpose="work", **ADULT_IN_POLAND).fees.card_fee_pln == card_fee
 
@@ -385,13 +494,29 @@ def test_no_step_is_said_twice(answers):
 
 # --- 7. status tags ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rule_id, status", [
-    ("R-CH-4a", "C-off"), ("R-CH-4b", "C-off"), ("R-CH-4c", "C-off"), ("R-CH-4-NOTMOS", "U"),
-    ("R-CU-6", "C-sec"), ("R-CU-6-DATE", "C-1"), ("R-EM-4", "C-off"), ("R-FEE-NOREFUND-CUKR", "U"),
-    ("R-FEE-NOREFUND", "C-off"), ("R-CH-11", "U"), ("R-PC-JOB-ENDED", "C-off"), ("R-PC-NEW-EMPLOYER", "C-1"),
-    ("R-CU-6-DATE-AHEAD", "C-1"), ("R-CU-PARENT", "C-sec"), ("R-PC-WHEN", "C-off"), ("R-PR-LTR-ALT", "C-sec"),
-    ("R-CH-4-ALT", "C-off"),
-])
+
+@pytest.mark.parametrize(
+    "rule_id, status",
+    [
+        ("R-CH-4a", "C-off"),
+        ("R-CH-4b", "C-off"),
+        ("R-CH-4c", "C-off"),
+        ("R-CH-4-NOTMOS", "U"),
+        ("R-CU-6", "C-sec"),
+        ("R-CU-6-DATE", "C-1"),
+        ("R-EM-4", "C-off"),
+        ("R-FEE-NOREFUND-CUKR", "U"),
+        ("R-FEE-NOREFUND", "C-off"),
+        ("R-CH-11", "U"),
+        ("R-PC-JOB-ENDED", "C-off"),
+        ("R-PC-NEW-EMPLOYER", "C-1"),
+        ("R-CU-6-DATE-AHEAD", "C-1"),
+        ("R-CU-PARENT", "C-sec"),
+        ("R-PC-WHEN", "C-off"),
+        ("R-PR-LTR-ALT", "C-sec"),
+        ("R-CH-4-ALT", "C-off"),
+    ],
+)
 def test_status_tags_as_facts_md_gives_them(rule_id, status):
     assert load_rules().rule(rule_id).status == status
 

@@ -5,6 +5,7 @@ One conversation goes alternately through both servers; a server is killed mid-f
 finishes it; PostgreSQL restarts mid-conversation (the user gets an apology, then goes on with
 nothing lost); every answered turn is in the tracker store. Installs the engines with apt-get when
 they are missing (tools/local_services.py)."""
+
 import json
 import os
 import signal
@@ -70,8 +71,9 @@ def _wait_rasa(port: int, stack: Stack, timeout: float = 300) -> None:
 
 def post(port: int, body: Any, raw: bytes = b"") -> Tuple[int, Any]:
     data = raw or json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=data,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=data, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as answer:
             return answer.status, json.loads(answer.read())
@@ -99,11 +101,19 @@ def outcome(answer: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 APOLOGY = i18n.t("chat.action_server_down", "en", **text_constants())
 #: what this applicant answers to each question: an Indian worker in Poland, typed and by buttons
-ANSWERS = {"applicant": '/inform{"applicant": "self"}', "procedure": '/inform{"procedure": "temporary_residence"}',
-           "citizenship": "India", "purpose": '/inform{"purpose": "work"}', "in_poland": '/inform{"in_poland": true}',
-           "permit_expires": "31.12.2026", "minor": '/inform{"minor": false}', "has_pesel": '/inform{"has_pesel": true}',
-           "has_trusted_profile": '/inform{"has_trusted_profile": true}',
-           "has_qualified_signature": '/inform{"has_qualified_signature": false}', "confirm_facts": "/affirm"}
+ANSWERS = {
+    "applicant": '/inform{"applicant": "self"}',
+    "procedure": '/inform{"procedure": "temporary_residence"}',
+    "citizenship": "India",
+    "purpose": '/inform{"purpose": "work"}',
+    "in_poland": '/inform{"in_poland": true}',
+    "permit_expires": "31.12.2026",
+    "minor": '/inform{"minor": false}',
+    "has_pesel": '/inform{"has_pesel": true}',
+    "has_trusted_profile": '/inform{"has_trusted_profile": true}',
+    "has_qualified_signature": '/inform{"has_qualified_signature": false}',
+    "confirm_facts": "/affirm",
+}
 MAX_TURNS = 16
 
 
@@ -138,21 +148,29 @@ def test_the_lock_store_keeps_simultaneous_turns_of_one_conversation_in_order(sc
     def send(server: str, message: str) -> None:
         answers[server] = say(ports[server], "scaled-race", message)
 
-    threads = [threading.Thread(target=send, args=("a", '/inform{"procedure": "cukr"}')),
-               threading.Thread(target=send, args=("b", '/inform{"citizenship": "UA"}'))]
+    threads = [
+        threading.Thread(target=send, args=("a", '/inform{"procedure": "cukr"}')),
+        threading.Thread(target=send, args=("b", '/inform{"citizenship": "UA"}')),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert set(answers) == {"a", "b"}
     # the lock store made one wait for the other: both turns are stored, one after the other
-    user_turns = [line for line in services.psql(
-        "SELECT data FROM events WHERE sender_id = 'scaled-race' AND type_name = 'user' ORDER BY id").splitlines()
-        if line.strip()]
+    user_turns = [
+        line
+        for line in services.psql(
+            "SELECT data FROM events WHERE sender_id = 'scaled-race' AND type_name = 'user' ORDER BY id"
+        ).splitlines()
+        if line.strip()
+    ]
     assert sorted(json.loads(line)["text"] for line in user_turns) == sorted(
-        ['/start_application', '/inform{"procedure": "cukr"}', '/inform{"citizenship": "UA"}'])
-    listens = services.psql("SELECT count(*) FROM events WHERE sender_id = 'scaled-race' "
-                              "AND action_name = 'action_listen'")
+        ["/start_application", '/inform{"procedure": "cukr"}', '/inform{"citizenship": "UA"}']
+    )
+    listens = services.psql(
+        "SELECT count(*) FROM events WHERE sender_id = 'scaled-race' " "AND action_name = 'action_listen'"
+    )
     assert int(listens) == 4  # session start, and one per turn: no turn was written over another
 
 
@@ -247,20 +265,34 @@ def test_deploy_files_are_valid_yaml_and_agree_with_the_endpoints():
     assert "endpoints.scaled.yml" in compose["services"]["rasa1"]["command"]
     scaled_endpoints = yaml.safe_load((ROOT / "endpoints.scaled.yml").read_text())
     env = compose["services"]["rasa1"]["environment"]
-    variables = {value.strip("${}") for section in scaled_endpoints.values() for value in section.values()
-                 if isinstance(value, str) and value.startswith("${")}
+    variables = {
+        value.strip("${}")
+        for section in scaled_endpoints.values()
+        for value in section.values()
+        if isinstance(value, str) and value.startswith("${")
+    }
     assert variables <= set(env), variables - set(env)
     values = yaml.safe_load((ROOT / "deploy" / "helm" / "values.yml").read_text())
     assert values["replicaCount"] >= 2 and values["rasa-action-server"]["install"] is True
     assert values["applicationSettings"]["endpoints"]["trackerStore"]["type"] == scaled_endpoints["tracker_store"]["type"]
 
 
-@pytest.mark.parametrize("language,text", [("en", "please forget everything about me"), ("pl", "usuń wszystkie moje dane"),
-                                           ("uk", "видаліть усі мої дані"), ("ru", "удалите все мои данные")])
+@pytest.mark.parametrize(
+    "language,text",
+    [
+        ("en", "please forget everything about me"),
+        ("pl", "usuń wszystkie moje dane"),
+        ("uk", "видаліть усі мої дані"),
+        ("ru", "удалите все мои данные"),
+    ],
+)
 def test_forget_me_is_understood_in_every_language(scaled, language, text):
     _, _, ports = scaled
-    request = urllib.request.Request(f"http://127.0.0.1:{ports['b']}/model/parse", data=json.dumps({"text": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{ports['b']}/model/parse",
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=60) as answer:
         assert json.loads(answer.read())["intent"]["name"] == "forget_me"
 

@@ -1,5 +1,6 @@
 """`make run` stops cleanly: SIGTERM or Ctrl-C to it (or its process group) ends all three processes
 within 30 s, frees their ports, and leaves no stray file behind (the `${TRACKER_DB}` file once did)."""
+
 import os
 import signal
 import socket
@@ -25,7 +26,7 @@ def _proc_table() -> Dict[int, int]:
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
-                table[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+                table[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
             except (OSError, ValueError, IndexError):
                 continue
     return table
@@ -56,8 +57,9 @@ def _listening(port: int) -> bool:
 
 
 def _untracked_top_level() -> Set[str]:
-    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     return {line[3:].split("/")[0] for line in out.splitlines() if line.startswith("??")}
 
 
@@ -73,10 +75,15 @@ def _start_make_run(tmp_path) -> tuple:
     ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "WEB_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "TRACKER_DB": str(tmp_path / "tracker.db")}
     # -o: never retrain or reinstall here (that is `make test`'s job); the recipe is exactly `make run`'s
-    process = subprocess.Popen(["make", "--no-print-directory", "-o", str(MODEL.relative_to(ROOT)),
-                                "-o", "node_modules/.installed", "run"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True, text=True)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "-o", str(MODEL.relative_to(ROOT)), "-o", "node_modules/.installed", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        text=True,
+    )
     return process, ports
 
 

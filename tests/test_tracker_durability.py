@@ -1,6 +1,7 @@
 """The faster tracker store keeps every turn: WAL-mode SQLite, saves of only the new events, and a
 Rasa server killed with SIGKILL mid-conversation loses no turn it had answered.
 Also: the action server's answers are still checked against Rasa's schema (connectors/action_results.py)."""
+
 import asyncio
 import json
 import os
@@ -32,8 +33,12 @@ def _store(tmp_path) -> ForgettingSQLTrackerStore:
 
 
 def _turn(text: str) -> list:
-    return [UserUttered(text, {"name": "greet", "confidence": 1.0}), ActionExecuted("utter_greet"),
-            BotUttered(f"answer to {text}"), ActionExecuted("action_listen")]
+    return [
+        UserUttered(text, {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_greet"),
+        BotUttered(f"answer to {text}"),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def _rows(db) -> List[Tuple[str, str]]:
@@ -110,16 +115,21 @@ def test_an_event_class_defined_later_is_found_too():
     assert Event.resolve_by_type("late_event_for_the_test") is LateEvent
 
 
-@pytest.mark.parametrize("answer", [
-    {"events": [{"event": "slot", "name": "language", "value": "pl", "timestamp": None}],
-     "responses": [{"text": "Cześć", "buttons": [{"title": "Tak", "payload": "/affirm"}]}]},
-    {"events": [], "responses": []},
-    {"events": [{"event": "slot"}]},  # a slot event without a name
-    {"events": [{"event": "no_such_event"}]},
-    {"events": [{"name": "language"}]},  # no event type
-    {"events": {"event": "slot"}},  # not a list
-    {"responses": ["text"]},
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {
+            "events": [{"event": "slot", "name": "language", "value": "pl", "timestamp": None}],
+            "responses": [{"text": "Cześć", "buttons": [{"title": "Tak", "payload": "/affirm"}]}],
+        },
+        {"events": [], "responses": []},
+        {"events": [{"event": "slot"}]},  # a slot event without a name
+        {"events": [{"event": "no_such_event"}]},
+        {"events": [{"name": "language"}]},  # no event type
+        {"events": {"event": "slot"}},  # not a list
+        {"responses": ["text"]},
+    ],
+)
 def test_action_answers_get_the_same_verdict_as_rasas_own_check(answer):
     schema = RemoteAction.action_response_format_spec()
     try:
@@ -138,9 +148,20 @@ def test_action_answers_get_the_same_verdict_as_rasas_own_check(answer):
 
 # ------------------------------------------------------------------------------------------ SIGKILL
 USERS = 4
-MESSAGES = ["Hello", "How do I apply for a residence permit?", '/inform{"procedure": "temporary_residence"}',
-            "India", '/inform{"purpose": "work"}', "yes", "31.12.2026", "no", "yes", "yes", "what is MOS?",
-            "how much does it cost?"]
+MESSAGES = [
+    "Hello",
+    "How do I apply for a residence permit?",
+    '/inform{"procedure": "temporary_residence"}',
+    "India",
+    '/inform{"purpose": "work"}',
+    "yes",
+    "31.12.2026",
+    "no",
+    "yes",
+    "yes",
+    "what is MOS?",
+    "how much does it cost?",
+]
 
 
 def _chat(url: str, sender: str, acknowledged: List[str], stop: threading.Event) -> None:
@@ -174,8 +195,7 @@ def test_rasa_killed_mid_conversation_loses_no_acknowledged_turn(tmp_path):
         url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
         acknowledged: Dict[str, List[str]] = {f"crash-{n}": [] for n in range(USERS)}
         stop = threading.Event()
-        threads = [threading.Thread(target=_chat, args=(url, sender, done, stop))
-                   for sender, done in acknowledged.items()]
+        threads = [threading.Thread(target=_chat, args=(url, sender, done, stop)) for sender, done in acknowledged.items()]
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + 240
@@ -190,12 +210,13 @@ def test_rasa_killed_mid_conversation_loses_no_acknowledged_turn(tmp_path):
         stored = _stored_user_texts(db)
         for sender, done in answered.items():
             # every answered turn is stored, in order; at most the one under way at the kill as well
-            assert stored.get(sender, [])[:len(done)] == done, sender
+            assert stored.get(sender, [])[: len(done)] == done, sender
             assert len(stored.get(sender, [])) <= len(done) + 1, sender
 
         stack.restart("rasa")  # and Rasa itself reads them all back after the crash
         for sender, done in answered.items():
-            with urllib.request.urlopen(f"http://127.0.0.1:{stack.rasa_port}/conversations/{sender}/tracker",
-                                        timeout=60) as answer:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{stack.rasa_port}/conversations/{sender}/tracker", timeout=60
+            ) as answer:
                 events = json.loads(answer.read())["events"]
-            assert [e.get("text") for e in events if e["event"] == "user"][:len(done)] == done
+            assert [e.get("text") for e in events if e["event"] == "user"][: len(done)] == done

@@ -5,6 +5,7 @@ lists every fact the message states, so a missing fact and a wrong extra fact bo
 tests/understanding/held_out_<lang>.yml: written first and never tuned on; gated on field-level
 precision >= 0.95 and recall >= 0.85 (tools/eval_understanding.py computes them).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -80,12 +81,11 @@ def test_interface_shapes():
 
 
 def test_button_values_are_exact_answers():
-    assert understand("temporary_residence", "uk", asking="procedure").facts["procedure"].value == \
-        "temporary_residence"
-    assert understand("UA", "ru", asking="citizenship").facts["citizenship"] == Fact(
-        "citizenship", "UA", "value: UA", False)
-    assert understand("2027-03-14", "pl", asking="permit_expires").facts["permit_expires"].value == \
-        datetime.date(2027, 3, 14)
+    assert understand("temporary_residence", "uk", asking="procedure").facts["procedure"].value == "temporary_residence"
+    assert understand("UA", "ru", asking="citizenship").facts["citizenship"] == Fact("citizenship", "UA", "value: UA", False)
+    assert understand("2027-03-14", "pl", asking="permit_expires").facts["permit_expires"].value == datetime.date(
+        2027, 3, 14
+    )
 
 
 def test_dates_are_dates_and_relative_to_today():
@@ -95,8 +95,9 @@ def test_dates_are_dates_and_relative_to_today():
 
 def test_default_today_follows_bot_today(monkeypatch):
     monkeypatch.setenv("BOT_TODAY", "2030-01-31")
-    assert understand("in 1 month", "en", asking="permit_expires").facts["permit_expires"].value == \
-        datetime.date(2030, 2, 28)
+    assert understand("in 1 month", "en", asking="permit_expires").facts["permit_expires"].value == datetime.date(
+        2030, 2, 28
+    )
 
 
 def test_empty_and_odd_messages_give_nothing():
@@ -108,8 +109,10 @@ def test_empty_and_odd_messages_give_nothing():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_vocabulary_values_are_the_contracts(lang):
     data = raw(lang)
-    allowed = {"procedure": {p.value for p in Procedure} | CONTRACT_ADDITIONS["procedure"],
-               "purpose": {p.value for p in Purpose} | CONTRACT_ADDITIONS["purpose"]}
+    allowed = {
+        "procedure": {p.value for p in Procedure} | CONTRACT_ADDITIONS["procedure"],
+        "purpose": {p.value for p in Purpose} | CONTRACT_ADDITIONS["purpose"],
+    }
     for section in ("procedure", "purpose"):
         for value in data.get(section) or {}:
             assert value == "ignore" or value in allowed[section], (lang, section, value)

@@ -1,5 +1,6 @@
 """Misreadings found in the third user trial (16 new users), each with variants in the four languages
 (bot/understanding). Each row checks the fields named and only those."""
+
 import datetime
 
 import pytest
@@ -16,85 +17,118 @@ def check(text, lang, asking, known, expected):
 
 
 # where a family member is, when the person typing says where they are: the typer's place answers
-@pytest.mark.parametrize("text, lang", [
-    ("yes i dey warsaw. my mama is in lagos", "en"),
-    ("I'm in Krakow, my mum is in Lagos", "en"),
-    ("tak, jestem w Krakowie, moja mama jest w Hanoi", "pl"),
-    ("я у Варшаві, а мама в Києві", "uk"),
-    ("моя мама в Киеве, а я в Варшаве", "ru"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("yes i dey warsaw. my mama is in lagos", "en"),
+        ("I'm in Krakow, my mum is in Lagos", "en"),
+        ("tak, jestem w Krakowie, moja mama jest w Hanoi", "pl"),
+        ("я у Варшаві, а мама в Києві", "uk"),
+        ("моя мама в Киеве, а я в Варшаве", "ru"),
+    ],
+)
 def test_a_relatives_place_is_not_the_answer_to_are_you_in_poland(text, lang):
     check(text, lang, "in_poland", None, {"in_poland": True})
 
 
 # a verb after a family member is theirs, also without diacritics ("syn studiuje" is not "I study")
-@pytest.mark.parametrize("text, lang", [
-    ("moj syn studiuje w Hanoi, ale on nie sklada, tylko ja", "pl"),
-    ("moja zona pracuje w Berlinie", "pl"),
-    ("my son studies in Hanoi but he is not applying, only me", "en"),
-    ("мій син навчається в Ханої, але подаю тільки я", "uk"),
-    ("мой сын учится в Ханое, но подаю только я", "ru"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("moj syn studiuje w Hanoi, ale on nie sklada, tylko ja", "pl"),
+        ("moja zona pracuje w Berlinie", "pl"),
+        ("my son studies in Hanoi but he is not applying, only me", "en"),
+        ("мій син навчається в Ханої, але подаю тільки я", "uk"),
+        ("мой сын учится в Ханое, но подаю только я", "ru"),
+    ],
+)
 def test_a_family_members_study_or_job_abroad_is_not_the_applicants(text, lang):
     check(text, lang, None, None, {"purpose": ABSENT, "in_poland": ABSENT})
 
 
 # "for myself, of course" to "is it for a child under 18?" is a no, never a yes
-@pytest.mark.parametrize("text, lang", [
-    ("для себя конечно", "ru"), ("для себе, звісно", "uk"), ("dla siebie oczywiscie", "pl"),
-    ("for myself of course", "en"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("для себя конечно", "ru"),
+        ("для себе, звісно", "uk"),
+        ("dla siebie oczywiscie", "pl"),
+        ("for myself of course", "en"),
+    ],
+)
 def test_for_oneself_is_not_for_a_child(text, lang):
     check(text, lang, "minor", None, {"minor": False})
 
 
 # where a child was born is not where the child is now
-@pytest.mark.parametrize("text, lang", [
-    ("українське звісно, він народився в Києві", "uk"),
-    ("украинское, он родился в Киеве", "ru"),
-    ("ukrainskie, urodzil sie w Kijowie", "pl"),
-    ("ukrainian, he was born in Kyiv", "en"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("українське звісно, він народився в Києві", "uk"),
+        ("украинское, он родился в Киеве", "ru"),
+        ("ukrainskie, urodzil sie w Kijowie", "pl"),
+        ("ukrainian, he was born in Kyiv", "en"),
+    ],
+)
 def test_born_in_a_city_abroad_is_no_answer_to_in_poland(text, lang):
     check(text, lang, "citizenship", {"subject": "child"}, {"citizenship": "UA", "in_poland": ABSENT})
 
 
 # a work permit or declaration already registered is held: the next thing is the visa
-@pytest.mark.parametrize("text, lang", [
-    ("oswiadczenie uzhe est, mne nado kak to priehat, viza navernoe? ya v moldove", "ru"),
-    ("освядчение уже есть, нужна виза?", "ru"),
-    ("pracodawca juz zarejestrowal oswiadczenie, potrzebuje wizy?", "pl"),
-    ("the oswiadczenie is already registered, do I need a visa?", "en"),
-    ("освідчення вже є, потрібна віза?", "uk"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("oswiadczenie uzhe est, mne nado kak to priehat, viza navernoe? ya v moldove", "ru"),
+        ("освядчение уже есть, нужна виза?", "ru"),
+        ("pracodawca juz zarejestrowal oswiadczenie, potrzebuje wizy?", "pl"),
+        ("the oswiadczenie is already registered, do I need a visa?", "en"),
+        ("освідчення вже є, потрібна віза?", "uk"),
+    ],
+)
 def test_a_declaration_already_registered_is_not_what_is_asked_for(text, lang):
     check(text, lang, "procedure", None, {"procedure": "visa"})
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("I need a work permit", "en"), ("pracodawca musi zarejestrowac oswiadczenie", "pl"),
-    ("потрібен дозвіл на роботу", "uk"), ("нужно разрешение на работу", "ru"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("I need a work permit", "en"),
+        ("pracodawca musi zarejestrowac oswiadczenie", "pl"),
+        ("потрібен дозвіл на роботу", "uk"),
+        ("нужно разрешение на работу", "ru"),
+    ],
+)
 def test_a_work_permit_still_to_get_stays_the_wish(text, lang):
     check(text, lang, "procedure", None, {"procedure": "work_permit"})
 
 
 # UKR status held on the reference day, lost, and got again: the day is that fact, the later date the current status
-@pytest.mark.parametrize("text, lang", [
-    ("Статус UKR мав з 2022, і 4 червня 2025 теж мав. Потім статус пропав. Знову отримав UKR 20.11.2025", "uk"),
-    ("у меня был UKR 4 июня 2025, потом пропал, снова получил 20.11.2025", "ru"),
-    ("mialem UKR 4 czerwca 2025, potem stracilem i znowu dostalem 20.11.2025", "pl"),
-    ("I had UKR on 4 June 2025 too, then lost it and got it again on 20.11.2025", "en"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Статус UKR мав з 2022, і 4 червня 2025 теж мав. Потім статус пропав. Знову отримав UKR 20.11.2025", "uk"),
+        ("у меня был UKR 4 июня 2025, потом пропал, снова получил 20.11.2025", "ru"),
+        ("mialem UKR 4 czerwca 2025, potem stracilem i znowu dostalem 20.11.2025", "pl"),
+        ("I had UKR on 4 June 2025 too, then lost it and got it again on 20.11.2025", "en"),
+    ],
+)
 def test_a_status_regained_after_the_reference_day(text, lang):
-    check(text, lang, None, None, {"ukr_status_on_2025_06_04": True, "ukr_status": True,
-                                    "ukr_status_since": datetime.date(2025, 11, 20)})
+    check(
+        text,
+        lang,
+        None,
+        None,
+        {"ukr_status_on_2025_06_04": True, "ukr_status": True, "ukr_status_since": datetime.date(2025, 11, 20)},
+    )
 
 
-@pytest.mark.parametrize("text, lang, expected", [
-    ("UKR mam od 4 czerwca 2025", "pl", {"ukr_status_since": datetime.date(2025, 6, 4)}),
-    ("статус UKR з 4 червня 2025", "uk", {"ukr_status_since": datetime.date(2025, 6, 4)}),
-    ("4 червня 2025 у мене не було статусу", "uk", {"ukr_status_on_2025_06_04": False}),
-])
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("UKR mam od 4 czerwca 2025", "pl", {"ukr_status_since": datetime.date(2025, 6, 4)}),
+        ("статус UKR з 4 червня 2025", "uk", {"ukr_status_since": datetime.date(2025, 6, 4)}),
+        ("4 червня 2025 у мене не було статусу", "uk", {"ukr_status_on_2025_06_04": False}),
+    ],
+)
 def test_the_reference_day_with_since_is_the_start(text, lang, expected):
     check(text, lang, "ukr_status_on_2025_06_04" if "не" in text.split() else None, None, expected)

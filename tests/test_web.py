@@ -15,9 +15,19 @@ async def client():
 
 
 async def test_recommend_returns_the_recommendation(client):
-    body = {"situation": {"procedure": "cukr", "citizenship": "UA", "ukr_status": True,
-                          "ukr_status_since": "2022-03-10", "minor": False, "has_pesel": True,
-                          "has_trusted_profile": True}, "today": "2026-11-23", "language": "en"}
+    body = {
+        "situation": {
+            "procedure": "cukr",
+            "citizenship": "UA",
+            "ukr_status": True,
+            "ukr_status_since": "2022-03-10",
+            "minor": False,
+            "has_pesel": True,
+            "has_trusted_profile": True,
+        },
+        "today": "2026-11-23",
+        "language": "en",
+    }
     answer = await client.post("/api/recommend", json=body)
     assert answer.status == 200
     rec = await answer.json()
@@ -38,25 +48,28 @@ async def test_missing_fields_are_listed(client):
     assert rec["missing"][:2] == ["procedure", "citizenship"] and "purpose" in rec["missing"]
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"situation": {"procedure": "holiday"}}, "situation.procedure"),
-    ({"situation": {"citizenship": "Ukraine"}}, "situation.citizenship"),
-    ({"situation": {"minor": "perhaps"}}, "situation.minor"),
-    ({"situation": {"permit_expires": "31/12/2026"}}, "situation.permit_expires"),
-    ({"situation": {}, "today": "tomorrow"}, "today"),
-    ({"situation": {}, "language": "de"}, "language"),
-    ({"situation": {}, "colour": "blue"}, "colour"),
-    ({"situation": {"shoe_size": 42}}, "situation.shoe_size"),
-    # strict input (issue 5): JSON booleans only, ISO dates only, UKR status within its possible range
-    ({"situation": {"in_poland": "true"}}, "situation.in_poland"),
-    ({"situation": {"minor": 1}}, "situation.minor"),
-    ({"situation": {"has_pesel": "yes"}}, "situation.has_pesel"),
-    ({"situation": {"permit_expires": 20261231}}, "situation.permit_expires"),
-    ({"situation": {"permit_expires": "2026-02-30"}}, "situation.permit_expires"),
-    ({"situation": {"ukr_status_since": "2021-12-31"}}, "situation.ukr_status_since"),
-    ({"situation": {}, "today": 20261123}, "today"),
-    ({"situation": {}, "today": "23.11.2026"}, "today"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"situation": {"procedure": "holiday"}}, "situation.procedure"),
+        ({"situation": {"citizenship": "Ukraine"}}, "situation.citizenship"),
+        ({"situation": {"minor": "perhaps"}}, "situation.minor"),
+        ({"situation": {"permit_expires": "31/12/2026"}}, "situation.permit_expires"),
+        ({"situation": {}, "today": "tomorrow"}, "today"),
+        ({"situation": {}, "language": "de"}, "language"),
+        ({"situation": {}, "colour": "blue"}, "colour"),
+        ({"situation": {"shoe_size": 42}}, "situation.shoe_size"),
+        # strict input (issue 5): JSON booleans only, ISO dates only, UKR status within its possible range
+        ({"situation": {"in_poland": "true"}}, "situation.in_poland"),
+        ({"situation": {"minor": 1}}, "situation.minor"),
+        ({"situation": {"has_pesel": "yes"}}, "situation.has_pesel"),
+        ({"situation": {"permit_expires": 20261231}}, "situation.permit_expires"),
+        ({"situation": {"permit_expires": "2026-02-30"}}, "situation.permit_expires"),
+        ({"situation": {"ukr_status_since": "2021-12-31"}}, "situation.ukr_status_since"),
+        ({"situation": {}, "today": 20261123}, "today"),
+        ({"situation": {}, "today": "23.11.2026"}, "today"),
+    ],
+)
 async def test_invalid_bodies_get_422_with_the_fields_at_fault(client, body, field):
     answer = await client.post("/api/recommend", json=body)
     assert answer.status == 422
@@ -80,7 +93,7 @@ async def test_kosovo_is_accepted(client):
     assert (await answer.json())["ask_next"] == ["procedure"]
 
 
-@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", "\"text\""])
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"text"'])
 async def test_malformed_json_is_a_4xx_not_a_500(client, raw):
     answer = await client.post("/api/recommend", data=raw, headers={"Content-Type": "application/json"})
     assert 400 <= answer.status < 500

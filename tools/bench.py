@@ -16,6 +16,7 @@ BENCH_WORKER_USERS (16), BENCH_TRAIN (1: also time our own training), BENCH_WORK
 SANIC_WORKERS comparison), RASA_MODEL (another model than models/current.tar.gz).
 Where the time of a turn goes: `python -m bench.profile` (bench/PROFILE.md).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,14 +49,54 @@ LANGUAGES = ("en", "pl", "uk", "ru")
 
 #: typed conversations: free text where a person types, buttons where the question offers a closed list
 TYPED: Dict[str, List[str]] = {
-    "en": ["Hello", "How do I apply for a residence permit?", '/inform{"procedure": "temporary_residence"}',
-           "India", '/inform{"purpose": "work"}', "yes", "31.12.2026", "no", "yes", "yes"],
-    "pl": ["Dzień dobry", "Jak złożyć wniosek o pobyt czasowy?", '/inform{"procedure": "temporary_residence"}',
-           "Indie", '/inform{"purpose": "work"}', "tak", "31.12.2026", "nie", "tak", "tak"],
-    "uk": ["Добрий день", "Як подати заяву на посвідку на проживання?", '/inform{"procedure": "cukr"}',
-           "Україна", "так", "01.03.2022", "ні", "так", "так", "так"],
-    "ru": ["Здравствуйте", "Как подать заявление на вид на жительство?", '/inform{"procedure": "temporary_residence"}',
-           "Беларусь", '/inform{"purpose": "work"}', "да", "31.12.2026", "нет", "да", "да"],
+    "en": [
+        "Hello",
+        "How do I apply for a residence permit?",
+        '/inform{"procedure": "temporary_residence"}',
+        "India",
+        '/inform{"purpose": "work"}',
+        "yes",
+        "31.12.2026",
+        "no",
+        "yes",
+        "yes",
+    ],
+    "pl": [
+        "Dzień dobry",
+        "Jak złożyć wniosek o pobyt czasowy?",
+        '/inform{"procedure": "temporary_residence"}',
+        "Indie",
+        '/inform{"purpose": "work"}',
+        "tak",
+        "31.12.2026",
+        "nie",
+        "tak",
+        "tak",
+    ],
+    "uk": [
+        "Добрий день",
+        "Як подати заяву на посвідку на проживання?",
+        '/inform{"procedure": "cukr"}',
+        "Україна",
+        "так",
+        "01.03.2022",
+        "ні",
+        "так",
+        "так",
+        "так",
+    ],
+    "ru": [
+        "Здравствуйте",
+        "Как подать заявление на вид на жительство?",
+        '/inform{"procedure": "temporary_residence"}',
+        "Беларусь",
+        '/inform{"purpose": "work"}',
+        "да",
+        "31.12.2026",
+        "нет",
+        "да",
+        "да",
+    ],
 }
 #: Rasa's starter ("moodbot") conversation
 STARTER = ["hello", "I am sad", "yes", "goodbye"]
@@ -90,8 +131,15 @@ def _is_apology(messages: List[Dict[str, Any]]) -> bool:
     return any(m.get("text") in _apologies() for m in messages)
 
 
-async def _turn(session: aiohttp.ClientSession, url: str, sender: str, message: str, language: Optional[str],
-                tally: Tally, check_apology: bool = True) -> List[Dict[str, Any]]:
+async def _turn(
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    message: str,
+    language: Optional[str],
+    tally: Tally,
+    check_apology: bool = True,
+) -> List[Dict[str, Any]]:
     body: Dict[str, Any] = {"sender": sender, "message": message}
     if language:
         body["metadata"] = {"language": language}
@@ -145,12 +193,13 @@ async def _starter(session, url: str, n: int, tally: Tally) -> None:
 
 
 #: a multiple of 16, so that base + n picks the same language and way of answering as n
-SENDERS_PER_LEVEL = 10 ** 6
+SENDERS_PER_LEVEL = 10**6
 _LEVEL_RUNS = itertools.count(1)
 
 
-async def _load(url: str, users: int, conversation, seconds: float = SECONDS,
-                max_conversations: int = MAX_CONVERSATIONS) -> Dict[str, Any]:
+async def _load(
+    url: str, users: int, conversation, seconds: float = SECONDS, max_conversations: int = MAX_CONVERSATIONS
+) -> Dict[str, Any]:
     """`users` simulated users, each starting a new conversation when one ends, until the time or
     the conversation budget runs out (a conversation under way is finished)."""
     tally = Tally()
@@ -173,13 +222,19 @@ async def _load(url: str, users: int, conversation, seconds: float = SECONDS,
 
         await asyncio.gather(*(user() for _ in range(users)))
         elapsed = time.perf_counter() - start
-    return {"turn_latency_ms": _percentiles(tally.latencies),
-            "throughput_turns_per_s": round(len(tally.latencies) / elapsed, 2),
-            "errors": len(tally.errors), "error_examples": tally.errors[:5],
-            "conversations": tally.conversations, "completed": tally.completed,
-            "turns": len(tally.latencies), "seconds": round(elapsed, 1), "users": users,
-            # others share the machine: a level run while it was busy is read with this
-            "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "turn_latency_ms": _percentiles(tally.latencies),
+        "throughput_turns_per_s": round(len(tally.latencies) / elapsed, 2),
+        "errors": len(tally.errors),
+        "error_examples": tally.errors[:5],
+        "conversations": tally.conversations,
+        "completed": tally.completed,
+        "turns": len(tally.latencies),
+        "seconds": round(elapsed, 1),
+        "users": users,
+        # others share the machine: a level run while it was busy is read with this
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 # ------------------------------------------------------------------------------------------ processes
@@ -191,7 +246,7 @@ def _group_rss_mb(pid: int) -> float:
             continue
         try:
             stat = (entry / "stat").read_text()
-            pgrp = int(stat[stat.rindex(")") + 2:].split()[2])
+            pgrp = int(stat[stat.rindex(")") + 2 :].split()[2])
             if int(entry.name) != pid and pgrp != pid:
                 continue
             for line in (entry / "status").read_text().splitlines():
@@ -212,8 +267,9 @@ def _first_answer(url: str, language: Optional[str], started: float, timeout: fl
         body["metadata"] = {"language": language}
     while time.perf_counter() - started < timeout:
         try:
-            request = urllib.request.Request(url, data=json.dumps(body).encode(),
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+            )
             with urllib.request.urlopen(request, timeout=30) as answer:
                 messages = json.loads(answer.read())
                 if answer.status == 200 and messages and not (language and _is_apology(messages)):
@@ -226,6 +282,7 @@ def _first_answer(url: str, language: Optional[str], started: float, timeout: fl
 
 def _first_vs_warm(url: str, language: Optional[str]) -> Dict[str, float]:
     """The first turn of a new conversation right after start-up against the same turn when warm."""
+
     async def run() -> Dict[str, float]:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
             first = Tally()
@@ -234,15 +291,25 @@ def _first_vs_warm(url: str, language: Optional[str]) -> Dict[str, float]:
             for i in range(10):
                 await _turn(session, url, f"warm-{time.time()}-{i}", "hello", language, warm, check_apology=False)
         warm_p50 = statistics.median(warm.latencies)
-        return {"first_turn_ms": round(first.latencies[0], 1), "warm_turn_p50_ms": round(warm_p50, 1),
-                "ratio": round(first.latencies[0] / warm_p50, 2)}
+        return {
+            "first_turn_ms": round(first.latencies[0], 1),
+            "warm_turn_p50_ms": round(warm_p50, 1),
+            "ratio": round(first.latencies[0] / warm_p50, 2),
+        }
+
     return asyncio.run(run())
 
 
 def _long_conversation(url: str) -> Dict[str, Any]:
     """One conversation of 60 turns (questions, answers, going back): turn 50 against turn 5."""
-    cycle = ["what is the CUKR card?", "/start_application", '/inform{"procedure": "temporary_residence"}',
-             "India", "/go_back", "how much does it cost?"]
+    cycle = [
+        "what is the CUKR card?",
+        "/start_application",
+        '/inform{"procedure": "temporary_residence"}',
+        "India",
+        "/go_back",
+        "how much does it cost?",
+    ]
 
     async def run() -> List[float]:
         tally = Tally()
@@ -250,18 +317,26 @@ def _long_conversation(url: str) -> Dict[str, Any]:
             for i in range(60):
                 await _turn(session, url, "bench-long", cycle[i % len(cycle)], "en", tally)
         return tally.latencies
+
     latencies = asyncio.run(run())
     early, late = statistics.median(latencies[2:8]), statistics.median(latencies[47:53])
-    return {"turns_3_to_8_median_ms": round(early, 1), "turns_48_to_53_median_ms": round(late, 1),
-            "ratio": round(late / early, 2)}
+    return {
+        "turns_3_to_8_median_ms": round(early, 1),
+        "turns_48_to_53_median_ms": round(late, 1),
+        "ratio": round(late / early, 2),
+    }
 
 
 def _train_ours(folder: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "rasa"), "train", "--out", str(folder), "--fixed-model-name", "bench", "--quiet"],
-                   cwd=ROOT, check=True,  # an empty cache: trained from scratch, as on a fresh clone
-                   env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "RASA_CACHE_DIRECTORY": str(folder / "cache")},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "rasa"), "train", "--out", str(folder), "--fixed-model-name", "bench", "--quiet"],
+        cwd=ROOT,
+        check=True,  # an empty cache: trained from scratch, as on a fresh clone
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "RASA_CACHE_DIRECTORY": str(folder / "cache")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return round(time.perf_counter() - start, 1)
 
 
@@ -270,18 +345,33 @@ def _starter_bot(folder: Path) -> Dict[str, Any]:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)], cwd=folder, env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
+        cwd=folder,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     training_s = round(time.perf_counter() - start, 1)
     port = free_port()
     log = open(folder / "rasa.log", "ab")
     started = time.perf_counter()
-    process = subprocess.Popen([str(BIN / "rasa"), "run", "--enable-api", "--port", str(port), "--interface",
-                                "127.0.0.1", "--model", "models"], cwd=folder, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "--enable-api", "--port", str(port), "--interface", "127.0.0.1", "--model", "models"],
+        cwd=folder,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-    return {"process": process, "url": url, "training_s": training_s,
-            "startup_to_first_answer_s": _first_answer(url, None, started)}
+    return {
+        "process": process,
+        "url": url,
+        "training_s": training_s,
+        "startup_to_first_answer_s": _first_answer(url, None, started),
+    }
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -309,8 +399,9 @@ def _workers_comparison(folder: Path) -> Dict[str, Any]:
         services.start_postgres()
         services.start_redis()
         for workers in (1, 2):
-            stack = _our_stack(folder / f"workers-{workers}", {**services.env(), "SANIC_WORKERS": str(workers)},
-                               "endpoints.scaled.yml")
+            stack = _our_stack(
+                folder / f"workers-{workers}", {**services.env(), "SANIC_WORKERS": str(workers)}, "endpoints.scaled.yml"
+            )
             stack.start()
             try:
                 stack.wait_ready(400)
@@ -344,8 +435,7 @@ def _chart(results: Dict[str, Any], path: Path) -> None:
         left.plot(users, [r["turn_latency_ms"]["p50"] for r in rows], style, label=f"{who} p50")
         left.plot(users, [r["turn_latency_ms"]["p95"] for r in rows], style, alpha=0.5, label=f"{who} p95")
         right.plot(users, [r["throughput_turns_per_s"] for r in rows], style, label=who)
-    left.set(xscale="log", yscale="log", xlabel="concurrent users", ylabel="turn latency (ms)",
-             title="Turn latency")
+    left.set(xscale="log", yscale="log", xlabel="concurrent users", ylabel="turn latency (ms)", title="Turn latency")
     right.set(xscale="log", xlabel="concurrent users", ylabel="turns per second", title="Throughput")
     for axis in (left, right):
         axis.set_xticks(users)
@@ -359,86 +449,95 @@ def _chart(results: Dict[str, Any], path: Path) -> None:
 
 
 def _table(results: Dict[str, Any]) -> str:
-    lines = ["| users | p50 ms | p95 ms | turns/s | errors | starter p95 ms | starter turns/s | ratio p95 | ratio turns/s |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| users | p50 ms | p95 ms | turns/s | errors | starter p95 ms | starter turns/s | ratio p95 | ratio turns/s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for level, row in sorted(results["by_concurrency"].items(), key=lambda kv: int(kv[0])):
         s = row["starter"]
-        lines.append(f"| {level} | {row['turn_latency_ms']['p50']} | {row['turn_latency_ms']['p95']} | "
-                     f"{row['throughput_turns_per_s']} | {row['errors']} | {s['turn_latency_ms']['p95']} | "
-                     f"{s['throughput_turns_per_s']} | {row['ratio_p95']} | {row['ratio_throughput']} |")
+        lines.append(
+            f"| {level} | {row['turn_latency_ms']['p50']} | {row['turn_latency_ms']['p95']} | "
+            f"{row['throughput_turns_per_s']} | {row['errors']} | {s['turn_latency_ms']['p95']} | "
+            f"{s['throughput_turns_per_s']} | {row['ratio_p95']} | {row['ratio_throughput']} |"
+        )
     return "\n".join(lines)
 
 
-def main() -> None:
-    if not MODEL.exists():
-        raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
-    OUT.mkdir(exist_ok=True)
-    results: Dict[str, Any] = {
-        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                    "load_average_at_start": list(os.getloadavg()),
-                    "note": "client, servers and any other work share these cores"},
-        "settings": {"levels": LEVELS, "seconds_per_level": SECONDS, "max_conversations_per_level": MAX_CONVERSATIONS},
-    }
-    folder = Path(tempfile.mkdtemp(prefix="mos-bench-"))
+def _bench_starter(folder: Path, results: Dict[str, Any]) -> Dict[int, Dict[str, Any]]:
+    """Rasa's starter bot: train, start, drive; its figures per level."""
+    starter = _starter_bot(folder / "starter")
+    starter_levels: Dict[int, Dict[str, Any]] = {}
     try:
-        # --- Rasa's starter bot: train, start, drive
-        starter = _starter_bot(folder / "starter")
-        starter_levels: Dict[int, Dict[str, Any]] = {}
-        try:
-            results["starter"] = {"training_s": starter["training_s"],
-                                  "startup_to_first_answer_s": starter["startup_to_first_answer_s"],
-                                  "first_turn": _first_vs_warm(starter["url"], None)}
-            for users in LEVELS:
-                starter_levels[users] = asyncio.run(_load(starter["url"], users, _starter))
-                print(f"starter {users:>3} users: {starter_levels[users]['turn_latency_ms']}", flush=True)
-            results["starter"]["rasa_rss_mb"] = _group_rss_mb(starter["process"].pid)
-        finally:
-            _stop(starter["process"])
-
-        # --- ours, as `make run` starts it (SQLite)
-        stack = _our_stack(folder / "ours", {"TRACKER_DB": str(folder / "ours-tracker.db")})
-        started = time.perf_counter()
-        stack.start()
-        try:
-            url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
-            stack.wait_ready(400)
-            results["startup_to_first_answer_s"] = _first_answer(url, "en", started)
-            results["first_turn"] = _first_vs_warm(url, "en")
-            by_level: Dict[str, Any] = {}
-            for users in LEVELS:
-                ours = asyncio.run(_load(url, users, _ours))
-                s = starter_levels[users]
-                ours["starter"] = {"turn_latency_ms": s["turn_latency_ms"],
-                                   "throughput_turns_per_s": s["throughput_turns_per_s"], "errors": s["errors"]}
-                ours["ratio_p95"] = round(ours["turn_latency_ms"]["p95"] / s["turn_latency_ms"]["p95"], 2)
-                ours["ratio_throughput"] = round(ours["throughput_turns_per_s"] / s["throughput_turns_per_s"], 2)
-                by_level[str(users)] = ours
-                print(f"ours    {users:>3} users: {ours['turn_latency_ms']} errors {ours['errors']}", flush=True)
-            results["by_concurrency"] = by_level
-            results["long_conversation"] = _long_conversation(url)
-            results["rss_mb"] = {name: _group_rss_mb(stack.process(name).pid) for name in ("rasa", "actions", "web")}
-        finally:
-            stack.stop()
-
-        headline = by_level[str(10 if 10 in LEVELS else LEVELS[-1])]
-        results.update({"turn_latency_ms": headline["turn_latency_ms"],
-                        "throughput_turns_per_s": headline["throughput_turns_per_s"],
-                        "errors": sum(level["errors"] for level in by_level.values()),
-                        "conversations": sum(level["conversations"] for level in by_level.values()),
-                        "rasa_rss_mb": results["rss_mb"]["rasa"],
-                        "headline_users": 10 if 10 in LEVELS else LEVELS[-1]})
-
-        if os.environ.get("BENCH_TRAIN", "1") == "1":
-            results["training_s"] = _train_ours(folder / "model")
-        if os.environ.get("BENCH_WORKERS", "1") == "1":
-            try:
-                results["sanic_workers"] = _workers_comparison(folder)
-            except (RuntimeError, TimeoutError, OSError, subprocess.CalledProcessError) as error:
-                results["sanic_workers"] = {"error": str(error)}  # the figures above still count
+        results["starter"] = {
+            "training_s": starter["training_s"],
+            "startup_to_first_answer_s": starter["startup_to_first_answer_s"],
+            "first_turn": _first_vs_warm(starter["url"], None),
+        }
+        for users in LEVELS:
+            starter_levels[users] = asyncio.run(_load(starter["url"], users, _starter))
+            print(f"starter {users:>3} users: {starter_levels[users]['turn_latency_ms']}", flush=True)
+        results["starter"]["rasa_rss_mb"] = _group_rss_mb(starter["process"].pid)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        _stop(starter["process"])
+    return starter_levels
 
+
+def _bench_ours(folder: Path, results: Dict[str, Any], starter_levels: Dict[int, Dict[str, Any]]) -> Dict[str, Any]:
+    """Ours, as `make run` starts it (SQLite); its figures per level, next to the starter's."""
+    stack = _our_stack(folder / "ours", {"TRACKER_DB": str(folder / "ours-tracker.db")})
+    started = time.perf_counter()
+    stack.start()
+    try:
+        url = f"http://127.0.0.1:{stack.rasa_port}/webhooks/rest/webhook"
+        stack.wait_ready(400)
+        results["startup_to_first_answer_s"] = _first_answer(url, "en", started)
+        results["first_turn"] = _first_vs_warm(url, "en")
+        by_level: Dict[str, Any] = {}
+        for users in LEVELS:
+            ours = asyncio.run(_load(url, users, _ours))
+            s = starter_levels[users]
+            ours["starter"] = {
+                "turn_latency_ms": s["turn_latency_ms"],
+                "throughput_turns_per_s": s["throughput_turns_per_s"],
+                "errors": s["errors"],
+            }
+            ours["ratio_p95"] = round(ours["turn_latency_ms"]["p95"] / s["turn_latency_ms"]["p95"], 2)
+            ours["ratio_throughput"] = round(ours["throughput_turns_per_s"] / s["throughput_turns_per_s"], 2)
+            by_level[str(users)] = ours
+            print(f"ours    {users:>3} users: {ours['turn_latency_ms']} errors {ours['errors']}", flush=True)
+        results["by_concurrency"] = by_level
+        results["long_conversation"] = _long_conversation(url)
+        results["rss_mb"] = {name: _group_rss_mb(stack.process(name).pid) for name in ("rasa", "actions", "web")}
+    finally:
+        stack.stop()
+    return by_level
+
+
+def _headline(results: Dict[str, Any], by_level: Dict[str, Any]) -> None:
+    headline = by_level[str(10 if 10 in LEVELS else LEVELS[-1])]
+    results.update(
+        {
+            "turn_latency_ms": headline["turn_latency_ms"],
+            "throughput_turns_per_s": headline["throughput_turns_per_s"],
+            "errors": sum(level["errors"] for level in by_level.values()),
+            "conversations": sum(level["conversations"] for level in by_level.values()),
+            "rasa_rss_mb": results["rss_mb"]["rasa"],
+            "headline_users": 10 if 10 in LEVELS else LEVELS[-1],
+        }
+    )
+
+
+def _extras(folder: Path, results: Dict[str, Any]) -> None:
+    if os.environ.get("BENCH_TRAIN", "1") == "1":
+        results["training_s"] = _train_ours(folder / "model")
+    if os.environ.get("BENCH_WORKERS", "1") == "1":
+        try:
+            results["sanic_workers"] = _workers_comparison(folder)
+        except (RuntimeError, TimeoutError, OSError, subprocess.CalledProcessError) as error:
+            results["sanic_workers"] = {"error": str(error)}  # the figures above still count
+
+
+def _write(results: Dict[str, Any]) -> None:
     rt = OUT / "round_trips.json"
     if rt.exists():
         results["action_calls_per_form_turn"] = json.loads(rt.read_text())["calls_per_form_turn"]
@@ -448,6 +547,31 @@ def main() -> None:
     print(_table(results))
     print(json.dumps({k: v for k, v in results.items() if k != "by_concurrency"}, indent=2, ensure_ascii=False))
     print(f"written to {OUT / 'results.json'} and {OUT / 'latency.png'}")
+
+
+def main() -> None:
+    if not MODEL.exists():
+        raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
+    OUT.mkdir(exist_ok=True)
+    results: Dict[str, Any] = {
+        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": list(os.getloadavg()),
+            "note": "client, servers and any other work share these cores",
+        },
+        "settings": {"levels": LEVELS, "seconds_per_level": SECONDS, "max_conversations_per_level": MAX_CONVERSATIONS},
+    }
+    folder = Path(tempfile.mkdtemp(prefix="mos-bench-"))
+    try:
+        starter_levels = _bench_starter(folder, results)
+        by_level = _bench_ours(folder, results, starter_levels)
+        _headline(results, by_level)
+        _extras(folder, results)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _write(results)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ for; parse latency. Per language, 5-fold stratified cross-validation of the ship
     python -m tools.eval --compare       # classifier candidates (CANDIDATES), trained into a temp dir,
                                          # kept in eval/results.json as "classifier_comparison"
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,8 +94,10 @@ def language_files(lang: str) -> List[Path]:
 
 # --- the shipped model -----------------------------------------------------------------------
 
-def shipped_predictions(texts: Sequence[str], model: Path = MODEL,
-                        latencies: Optional[List[float]] = None) -> List[Prediction]:
+
+def shipped_predictions(
+    texts: Sequence[str], model: Path = MODEL, latencies: Optional[List[float]] = None
+) -> List[Prediction]:
     """The intent ranking the trained Rasa model gives each text, before its FallbackClassifier;
     the milliseconds each agent.parse_message took are appended to `latencies`."""
     from rasa.core.agent import Agent
@@ -109,8 +112,9 @@ def shipped_predictions(texts: Sequence[str], model: Path = MODEL,
             parsed = await agent.parse_message(text)
             if latencies is not None:
                 latencies.append(1000 * (time.perf_counter() - started))
-            ranking = [(r["name"], float(r["confidence"])) for r in parsed.get("intent_ranking", [])
-                       if r["name"] != FALLBACK]
+            ranking = [
+                (r["name"], float(r["confidence"])) for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK
+            ]
             rankings.append(ranking or [(parsed["intent"]["name"], float(parsed["intent"]["confidence"]))])
         return rankings
 
@@ -124,6 +128,7 @@ def latency_summary(milliseconds: Sequence[float]) -> Dict[str, float]:
 
 
 # --- the linear baseline ---------------------------------------------------------------------
+
 
 def baseline_predictions(train: Sequence[Example], texts: Sequence[str]) -> List[Prediction]:
     """Character n-grams (1-4, within words) + word unigrams, logistic regression."""
@@ -143,6 +148,7 @@ def baseline_predictions(train: Sequence[Example], texts: Sequence[str]) -> List
 
 
 # --- metrics ---------------------------------------------------------------------------------
+
 
 def _top(ranking: Prediction) -> Tuple[str, float, float]:
     first = ranking[0]
@@ -186,10 +192,12 @@ def confusion_table(gold: Sequence[str], guesses: Sequence[str], most: int = 3) 
             "support": len(as_gold),
             "recall": round(right / len(as_gold), 4) if as_gold else None,
             "precision": round(right / len(as_guess), 4) if as_guess else None,
-            "taken_for": [{"intent": i, "count": n} for i, n in
-                          Counter(p for p in as_gold if p != intent).most_common(most)],
-            "taken_from": [{"intent": i, "count": n} for i, n in
-                           Counter(g for g in as_guess if g != intent).most_common(most)],
+            "taken_for": [
+                {"intent": i, "count": n} for i, n in Counter(p for p in as_gold if p != intent).most_common(most)
+            ],
+            "taken_from": [
+                {"intent": i, "count": n} for i, n in Counter(g for g in as_guess if g != intent).most_common(most)
+            ],
         }
     return table
 
@@ -203,12 +211,14 @@ def fallback_curve(gold: Sequence[str], rankings: Sequence[Prediction], ambiguit
         in_scope = [(g, p) for g, p in zip(gold, guesses) if g != OUT_OF_SCOPE]
         oos = [p for g, p in zip(gold, guesses) if g == OUT_OF_SCOPE]
         right = sum(g == p for g, p in in_scope) + sum(p in (OUT_OF_SCOPE, FALLBACK) for p in oos)
-        rows.append({
-            "threshold": threshold,
-            "in_scope_accuracy": round(sum(g == p for g, p in in_scope) / max(len(in_scope), 1), 4),
-            "out_of_scope_recall": round(sum(p in (OUT_OF_SCOPE, FALLBACK) for p in oos) / max(len(oos), 1), 4),
-            "handled_right": right,
-        })
+        rows.append(
+            {
+                "threshold": threshold,
+                "in_scope_accuracy": round(sum(g == p for g, p in in_scope) / max(len(in_scope), 1), 4),
+                "out_of_scope_recall": round(sum(p in (OUT_OF_SCOPE, FALLBACK) for p in oos) / max(len(oos), 1), 4),
+                "handled_right": right,
+            }
+        )
     return rows
 
 
@@ -223,8 +233,7 @@ def choose_threshold(curve: List[Dict[str, float]]) -> Dict[str, Any]:
         return {"threshold": None, "meets_rule": False, "reason": "no threshold keeps accuracy"}
     meeting = [row for row in allowed if row["out_of_scope_recall"] >= MIN_OOS_RECALL] or allowed
     best = max(meeting, key=lambda row: (row["handled_right"], row["threshold"]))
-    return {**best, "accuracy_without_threshold": base,
-            "meets_rule": best["out_of_scope_recall"] >= MIN_OOS_RECALL}
+    return {**best, "accuracy_without_threshold": base, "meets_rule": best["out_of_scope_recall"] >= MIN_OOS_RECALL}
 
 
 def configured_fallback() -> Tuple[Optional[float], float]:
@@ -251,8 +260,13 @@ def understanding_scores(lang: str) -> Dict[str, Any]:
 
 # Candidates for `--compare`: the classifier and any change to the character n-gram featurizer,
 # each on the rest of config.yml's pipeline (the same sparse features).
-DIET = {"name": "DIETClassifier", "epochs": 100, "number_of_transformer_layers": 0,
-        "random_seed": SEED, "constrain_similarities": True}
+DIET = {
+    "name": "DIETClassifier",
+    "epochs": 100,
+    "number_of_transformer_layers": 0,
+    "random_seed": SEED,
+    "constrain_similarities": True,
+}
 LOGREG = {"name": "LogisticRegressionClassifier", "random_state": SEED}
 SMALL_CHARS = {"max_ngram": 3, "min_df": 3}
 CANDIDATES = {
@@ -290,8 +304,10 @@ def train_nlu_model(config: Path, training_data, out: Path, name: str) -> Tuple[
     RasaYAMLWriter().dump(str(data_file), training_data)
     wall, cpu = time.perf_counter(), time.process_time()
     model = train_nlu(str(config), str(data_file), str(out), fixed_model_name=name)
-    cost = {"train_wall_seconds": round(time.perf_counter() - wall, 1),
-            "train_cpu_seconds": round(time.process_time() - cpu, 1)}
+    cost = {
+        "train_wall_seconds": round(time.perf_counter() - wall, 1),
+        "train_cpu_seconds": round(time.process_time() - cpu, 1),
+    }
     return Path(model), cost
 
 
@@ -306,8 +322,11 @@ def _folds(examples: Sequence[Tuple[str, Any]]) -> List[List[int]]:
 
 
 def _mean_std(values: Sequence[float]) -> Dict[str, Any]:
-    return {"mean": round(statistics.mean(values), 4), "std": round(statistics.stdev(values), 4),
-            "folds": [round(v, 4) for v in values]}
+    return {
+        "mean": round(statistics.mean(values), 4),
+        "std": round(statistics.stdev(values), 4),
+        "folds": [round(v, 4) for v in values],
+    }
 
 
 def cross_validate(config: Path = CONFIG) -> Dict[str, Any]:
@@ -327,9 +346,12 @@ def cross_validate(config: Path = CONFIG) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="mos-cv-") as tmp:
         for k, test in enumerate(_folds(examples)):
             held = set(test)
-            train = TrainingData(training_examples=[m for i, (_, m) in enumerate(examples) if i not in held],
-                                 entity_synonyms=whole.entity_synonyms, regex_features=whole.regex_features,
-                                 lookup_tables=whole.lookup_tables)
+            train = TrainingData(
+                training_examples=[m for i, (_, m) in enumerate(examples) if i not in held],
+                entity_synonyms=whole.entity_synonyms,
+                regex_features=whole.regex_features,
+                lookup_tables=whole.lookup_tables,
+            )
             model, _ = train_nlu_model(config, train, Path(tmp), f"fold{k}")
             tested = [examples[i] for i in test]
             rankings = shipped_predictions([m.get("text") for _, m in tested], model)
@@ -339,11 +361,19 @@ def cross_validate(config: Path = CONFIG) -> Dict[str, Any]:
                 scores[lang]["accuracy"].append(fold["accuracy"])
                 scores[lang]["macro_f1"].append(fold["macro_f1"])
             model.unlink()
-    return {"folds": CV_FOLDS, "seed": SEED, "config": CONFIG.name if config == CONFIG else str(config),
-            "seconds": round(time.perf_counter() - started, 1),
-            "languages": {lang: {"examples": len(per_lang[lang].intent_examples),
-                                 **{metric: _mean_std(values) for metric, values in s.items()}}
-                          for lang, s in scores.items()}}
+    return {
+        "folds": CV_FOLDS,
+        "seed": SEED,
+        "config": CONFIG.name if config == CONFIG else str(config),
+        "seconds": round(time.perf_counter() - started, 1),
+        "languages": {
+            lang: {
+                "examples": len(per_lang[lang].intent_examples),
+                **{metric: _mean_std(values) for metric, values in s.items()},
+            }
+            for lang, s in scores.items()
+        },
+    }
 
 
 def candidate_config(classifier: Dict[str, Any], chars: Dict[str, Any], out: Path) -> Path:
@@ -377,14 +407,20 @@ def compare_candidates(names: Sequence[str] = tuple(CANDIDATES)) -> Dict[str, An
             model, cost = train_nlu_model(config, whole, Path(tmp), name)
             latencies: List[float] = []
             rankings = shipped_predictions(texts, model, latencies)
-            entry: Dict[str, Any] = {"classifier": classifier, "char_ngrams": chars or "as config.yml",
-                                     **cost, "model_mb": round(model.stat().st_size / 2**20, 1),
-                                     "parse_latency": latency_summary(latencies), "languages": {}}
+            entry: Dict[str, Any] = {
+                "classifier": classifier,
+                "char_ngrams": chars or "as config.yml",
+                **cost,
+                "model_mb": round(model.stat().st_size / 2**20, 1),
+                "parse_latency": latency_summary(latencies),
+                "languages": {},
+            }
             offset = 0
             for lang in LANGUAGES:
                 n = len(sets[lang])
-                entry["languages"][lang] = intent_scores([i for _, i in sets[lang]],
-                                                         [predicted(r) for r in rankings[offset:offset + n]])
+                entry["languages"][lang] = intent_scores(
+                    [i for _, i in sets[lang]], [predicted(r) for r in rankings[offset : offset + n]]
+                )
                 offset += n
             entry["mean_accuracy"] = round(statistics.mean(e["accuracy"] for e in entry["languages"].values()), 4)
             entry["fallback_threshold"] = choose_threshold(fallback_curve(gold_all, rankings, ambiguity))
@@ -400,8 +436,14 @@ def load_examples_data():
 
 # --- the run ---------------------------------------------------------------------------------
 
-def score_sets(sets: Dict[str, List[Example]], systems: Dict[str, List[Prediction]],
-               threshold: Optional[float], ambiguity: float, texts: bool = True) -> Dict[str, Dict[str, Any]]:
+
+def score_sets(
+    sets: Dict[str, List[Example]],
+    systems: Dict[str, List[Prediction]],
+    threshold: Optional[float],
+    ambiguity: float,
+    texts: bool = True,
+) -> Dict[str, Dict[str, Any]]:
     """Per language and system: intent scores without and with the configured fallback; for the
     shipped model also the per-intent confusion table and, with `texts`, the messages it got wrong."""
     languages: Dict[str, Dict[str, Any]] = {}
@@ -411,16 +453,21 @@ def score_sets(sets: Dict[str, List[Example]], systems: Dict[str, List[Predictio
         n = len(gold)
         entry: Dict[str, Any] = {}
         for name, rankings in systems.items():
-            part = rankings[offset:offset + n]
+            part = rankings[offset : offset + n]
             guesses = [predicted(r) for r in part]
             # With the fallback on, an out-of-scope message that falls back is handled as it should be.
-            with_fallback = intent_scores(gold, [
-                OUT_OF_SCOPE if g == OUT_OF_SCOPE and p == FALLBACK else p
-                for g, p in zip(gold, (predicted(r, threshold or 0.0, ambiguity) for r in part))])
+            with_fallback = intent_scores(
+                gold,
+                [
+                    OUT_OF_SCOPE if g == OUT_OF_SCOPE and p == FALLBACK else p
+                    for g, p in zip(gold, (predicted(r, threshold or 0.0, ambiguity) for r in part))
+                ],
+            )
             entry[name] = {"no_fallback": intent_scores(gold, guesses), "with_configured_fallback": with_fallback}
             if name == "shipped" and texts:
-                entry[name]["misrecognised"] = [{"text": t, "gold": g, "predicted": p}
-                                                for (t, g), p in zip(examples, guesses) if p != g]
+                entry[name]["misrecognised"] = [
+                    {"text": t, "gold": g, "predicted": p} for (t, g), p in zip(examples, guesses) if p != g
+                ]
             if name == "shipped":
                 entry[name]["per_intent"] = confusion_table(gold, guesses)
         languages[lang] = entry
@@ -428,8 +475,9 @@ def score_sets(sets: Dict[str, List[Example]], systems: Dict[str, List[Predictio
     return languages
 
 
-def _predict_all(sets: Dict[str, List[Example]], model: Path, shipped_only: bool,
-                 timing: Dict[str, Any]) -> Dict[str, List[Prediction]]:
+def _predict_all(
+    sets: Dict[str, List[Example]], model: Path, shipped_only: bool, timing: Dict[str, Any]
+) -> Dict[str, List[Prediction]]:
     texts = [t for examples in sets.values() for t, _ in examples]
     latencies: List[float] = []
     started = time.time()
@@ -443,16 +491,19 @@ def _predict_all(sets: Dict[str, List[Example]], model: Path, shipped_only: bool
     return systems
 
 
-def evaluate(shipped_only: bool = False, model: Path = MODEL, cv: bool = True,
-             independent: bool = True) -> Dict[str, Any]:
+def evaluate(shipped_only: bool = False, model: Path = MODEL, cv: bool = True, independent: bool = True) -> Dict[str, Any]:
     _quiet()
     sets = {lang: held_out(lang) for lang in LANGUAGES}
     timing: Dict[str, Any] = {}
     systems = _predict_all(sets, model, shipped_only, timing)
     threshold, ambiguity = configured_fallback()
-    results: Dict[str, Any] = {"model": str(model.relative_to(ROOT)) if model.is_relative_to(ROOT) else str(model),
-                               "configured_fallback_threshold": threshold, "ambiguity_threshold": ambiguity,
-                               "languages": score_sets(sets, systems, threshold, ambiguity), "timing": timing}
+    results: Dict[str, Any] = {
+        "model": str(model.relative_to(ROOT)) if model.is_relative_to(ROOT) else str(model),
+        "configured_fallback_threshold": threshold,
+        "ambiguity_threshold": ambiguity,
+        "languages": score_sets(sets, systems, threshold, ambiguity),
+        "timing": timing,
+    }
     if shipped_only:
         return results
     for lang in LANGUAGES:
@@ -461,15 +512,20 @@ def evaluate(shipped_only: bool = False, model: Path = MODEL, cv: bool = True,
     for name, rankings in systems.items():
         curve = fallback_curve(gold_all, rankings, ambiguity)
         results.setdefault("fallback", {})[name] = {"curve": curve, "chosen": choose_threshold(curve)}
-    mean_f1 = {name: round(sum(results["languages"][lang][name]["no_fallback"]["macro_f1"] for lang in LANGUAGES)
-                           / len(LANGUAGES), 4) for name in systems}
+    mean_f1 = {
+        name: round(
+            sum(results["languages"][lang][name]["no_fallback"]["macro_f1"] for lang in LANGUAGES) / len(LANGUAGES), 4
+        )
+        for name in systems
+    }
     results["mean_macro_f1"] = mean_f1
     results["better"] = max(mean_f1, key=mean_f1.get)
     others = independent_sets() if independent else {}
     if others:
         # figures only: their texts in eval/results.json would be read by whoever tunes data/nlu next
-        results["independent"] = score_sets(others, _predict_all(others, model, False, {}), threshold, ambiguity,
-                                            texts=False)
+        results["independent"] = score_sets(
+            others, _predict_all(others, model, False, {}), threshold, ambiguity, texts=False
+        )
     if cv:
         results["cross_validation"] = cross_validate()
     return results
@@ -485,7 +541,7 @@ def _summary(results: Dict[str, Any]) -> str:
             understanding = ""
             if name == "shipped" and "understanding" in entry:
                 u = entry["understanding"]
-                understanding = (f"{u.get('precision')}/{u.get('recall')}" if "error" not in u else u["error"][:60])
+                understanding = f"{u.get('precision')}/{u.get('recall')}" if "error" not in u else u["error"][:60]
             figures = f"{raw['accuracy']:>8.3f}{raw['macro_f1']:>9.3f}{fb['accuracy']:>8.3f}"
             lines.append(f"{lang:5}{name:10}{figures}   {understanding}")
     for lang, entry in results.get("independent", {}).items():
@@ -503,8 +559,10 @@ def _summary(results: Dict[str, Any]) -> str:
     for name, c in results.get("classifier_comparison", {}).get("candidates", {}).items():
         accs = " ".join(f"{lang} {e['accuracy']:.3f}" for lang, e in c["languages"].items())
         threshold = c["fallback_threshold"].get("threshold")
-        lines.append(f"candidate {name:22} {accs}  train {c['train_wall_seconds']}s wall "
-                     f"{c['train_cpu_seconds']}s cpu  parse {c['parse_latency']}  fallback {threshold}")
+        lines.append(
+            f"candidate {name:22} {accs}  train {c['train_wall_seconds']}s wall "
+            f"{c['train_cpu_seconds']}s cpu  parse {c['parse_latency']}  fallback {threshold}"
+        )
     if "configured_fallback_threshold" in results:
         lines.append(f"configured FallbackClassifier threshold: {results['configured_fallback_threshold']}")
     return "\n".join(lines)
@@ -523,8 +581,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     # whoever tunes data/nlu runs without them, so that they stay unseen until the final figures
     parser.add_argument("--no-independent", action="store_true", help="skip tests/nlu/independent_*.yml")
-    parser.add_argument("--compare", nargs="*", metavar="CANDIDATE", choices=list(CANDIDATES),
-                        help=f"train and compare classifier candidates ({', '.join(CANDIDATES)}; default all)")
+    parser.add_argument(
+        "--compare",
+        nargs="*",
+        metavar="CANDIDATE",
+        choices=list(CANDIDATES),
+        help=f"train and compare classifier candidates ({', '.join(CANDIDATES)}; default all)",
+    )
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
@@ -537,8 +600,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not args.model.exists():
             print(f"no model at {args.model}: run `make train` first", file=sys.stderr)
             return 2
-        results = evaluate(shipped_only=args.shipped_only, model=args.model.resolve(), cv=not args.no_cv,
-                           independent=not args.no_independent)
+        results = evaluate(
+            shipped_only=args.shipped_only,
+            model=args.model.resolve(),
+            cv=not args.no_cv,
+            independent=not args.no_independent,
+        )
         if "classifier_comparison" in previous and not args.shipped_only:
             results["classifier_comparison"] = previous["classifier_comparison"]
     args.out.parent.mkdir(parents=True, exist_ok=True)

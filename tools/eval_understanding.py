@@ -9,6 +9,7 @@ against recall.
 
 `evaluate(lang)` is what `make eval` calls.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,9 @@ def compare(case: Dict[str, Any], got) -> Dict[str, Any]:
     tp = sum(1 for k, v in found.items() if k in expected and expected[k] == v)
     wrong = {k: v for k, v in found.items() if k not in expected or expected[k] != v}
     missed = {k: v for k, v in expected.items() if k not in found or found[k] != v}
-    flags = {flag: (getattr(got, flag), case.get(flag, False if flag in ("dont_know", "asks_why") else None))
-             for flag in FLAGS}
+    flags = {
+        flag: (getattr(got, flag), case.get(flag, False if flag in ("dont_know", "asks_why") else None)) for flag in FLAGS
+    }
     flag_errors = {f: pair for f, pair in flags.items() if pair[0] != pair[1]}
     return {"tp": tp, "wrong": wrong, "missed": missed, "flag_errors": flag_errors}
 
@@ -110,9 +112,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         report = evaluate(lang, args.split)
         reports.append(report)
         if not args.json:
-            print(f"{lang} {args.split}: {report['messages']} messages  precision {report['precision']:.3f}  "
-                  f"recall {report['recall']:.3f}  flags {report['flag_accuracy']:.3f}  "
-                  f"{report['ms_per_message']:.1f} ms/message")
+            print(
+                f"{lang} {args.split}: {report['messages']} messages  precision {report['precision']:.3f}  "
+                f"recall {report['recall']:.3f}  flags {report['flag_accuracy']:.3f}  "
+                f"{report['ms_per_message']:.1f} ms/message"
+            )
             if args.verbose:
                 for error in report["errors"]:
                     print("   ", json.dumps(error, ensure_ascii=False, default=str))

@@ -3,6 +3,7 @@
 Run by hand when facts.md changes: `python tools/import_sources.py [path/to/facts.md]`.
 Sources that facts.md section 7 calls unreliable are left out, so no rule can cite them.
 """
+
 import re
 import sys
 from pathlib import Path

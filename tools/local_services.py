@@ -3,6 +3,7 @@ temporary folder: the production setup of deploy/ without Docker (tests/test_sca
 
 Installs the packages with apt-get when a binary is missing and we run as root (CI, this machine).
 """
+
 from __future__ import annotations
 
 import glob
@@ -30,16 +31,20 @@ def _postgres_bin() -> Optional[Path]:
 
 def ensure_installed() -> None:
     """apt-get install what is missing; a clear error where that is impossible."""
-    missing = [package for binary, package in PACKAGES.items()
-               if (binary == "postgres" and _postgres_bin() is None) or (binary != "postgres" and not _which(binary))]
+    missing = [
+        package
+        for binary, package in PACKAGES.items()
+        if (binary == "postgres" and _postgres_bin() is None) or (binary != "postgres" and not _which(binary))
+    ]
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         raise RuntimeError(f"missing {missing}: install them (Debian: apt-get install {' '.join(missing)})")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for attempt in range(30):  # another apt-get may hold the lock for a while
-        run = subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing],
-                             env=env, capture_output=True, text=True)
+        run = subprocess.run(
+            ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing], env=env, capture_output=True, text=True
+        )
         if run.returncode == 0:
             return
         if "lock" not in run.stderr:
@@ -49,8 +54,9 @@ def ensure_installed() -> None:
 
 
 def _which(binary: str) -> Optional[str]:
-    return shutil.which(binary) or next((p for p in (f"/usr/sbin/{binary}", f"/usr/bin/{binary}")
-                                         if os.access(p, os.X_OK)), None)
+    return shutil.which(binary) or next(
+        (p for p in (f"/usr/sbin/{binary}", f"/usr/bin/{binary}") if os.access(p, os.X_OK)), None
+    )
 
 
 def _wait(check, what: str, timeout: float = 60) -> None:
@@ -65,6 +71,7 @@ def _wait(check, what: str, timeout: float = 60) -> None:
 @dataclass
 class Services:
     """Owns a temporary folder and the processes it started; stop() removes both."""
+
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mos-services-")))
     pg_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
@@ -76,56 +83,151 @@ class Services:
     def _as_postgres(self) -> List[str]:
         return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
+    def _init_postgres(self, data: Path) -> bool:
+        """A new database folder (initdb) unless there is one; True when it was made."""
+        if data.exists():
+            return False
+        os.chmod(self.folder, 0o755)
+        data.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(data, "postgres", "postgres")
+        subprocess.run(
+            [
+                *self._as_postgres,
+                str(_postgres_bin() / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "rasa",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return True
+
     def start_postgres(self) -> None:
         data = self.folder / "pg"
-        fresh = not data.exists()
-        if fresh:
-            os.chmod(self.folder, 0o755)
-            data.mkdir()
-            if os.geteuid() == 0:
-                shutil.chown(data, "postgres", "postgres")
-            subprocess.run([*self._as_postgres, str(_postgres_bin() / "initdb"), "-D", str(data), "-A", "trust",
-                            "-U", "rasa", "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
+        fresh = self._init_postgres(data)
         log = open(self.folder / "postgres.log", "ab")
         self.processes["postgres"] = subprocess.Popen(
-            [*self._as_postgres, str(_postgres_bin() / "postgres"), "-D", str(data), "-p", str(self.pg_port),
-             "-k", str(data), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-             "-c", "shared_buffers=32MB", "-c", "max_connections=60"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        _wait(lambda: subprocess.run([str(_postgres_bin() / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.pg_port)],
-                                     capture_output=True).returncode == 0, "PostgreSQL")
+            [
+                *self._as_postgres,
+                str(_postgres_bin() / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(self.pg_port),
+                "-k",
+                str(data),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "shared_buffers=32MB",
+                "-c",
+                "max_connections=60",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        _wait(
+            lambda: subprocess.run(
+                [str(_postgres_bin() / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.pg_port)], capture_output=True
+            ).returncode
+            == 0,
+            "PostgreSQL",
+        )
         if fresh:
-            subprocess.run([str(_postgres_bin() / "createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port),
-                            "-U", "rasa", "rasa"], check=True, capture_output=True)
+            subprocess.run(
+                [str(_postgres_bin() / "createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "rasa", "rasa"],
+                check=True,
+                capture_output=True,
+            )
 
     def stop_postgres(self) -> None:
         """A fast shutdown, as a database failover or a restart for an upgrade does."""
         process = self.processes.pop("postgres")
-        subprocess.run([*self._as_postgres, str(_postgres_bin() / "pg_ctl"), "stop", "-D", str(self.folder / "pg"),
-                        "-m", "fast", "-w", "-t", "60"], check=True, capture_output=True)  # sessions are cut
+        subprocess.run(
+            [
+                *self._as_postgres,
+                str(_postgres_bin() / "pg_ctl"),
+                "stop",
+                "-D",
+                str(self.folder / "pg"),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60",
+            ],
+            check=True,
+            capture_output=True,
+        )  # sessions are cut
         process.wait(timeout=10)
 
     def psql(self, sql: str) -> str:
-        return subprocess.run([str(_postgres_bin() / "psql"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "rasa",
-                               "-d", "rasa", "-tAc", sql], check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            [
+                str(_postgres_bin() / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.pg_port),
+                "-U",
+                "rasa",
+                "-d",
+                "rasa",
+                "-tAc",
+                sql,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     # ---------------------------------------------------------------- Redis
     def start_redis(self) -> None:
         log = open(self.folder / "redis.log", "ab")
         self.processes["redis"] = subprocess.Popen(
-            [_which("redis-server"), "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                _which("redis-server"),
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         _wait(lambda: b"PONG" in _redis_ping(self.redis_port), "Redis")
 
     # ---------------------------------------------------------------- nginx
-    def start_nginx(self, rasa_ports: List[int], web_port: int, rate_per_second: int = 10, burst: int = 20,
-                    max_body: str = "64k") -> None:
-        values = {"NGINX_PORT": str(self.nginx_port),
-                  "RASA_SERVERS": " ".join(f"server 127.0.0.1:{p};" for p in rasa_ports),
-                  "WEB_SERVERS": f"server 127.0.0.1:{web_port};", "MAX_BODY": max_body,
-                  "RATE_PER_SECOND": str(rate_per_second), "RATE_BURST": str(burst),
-                  "ACCESS_LOG": str(self.folder / "nginx-access.log")}
+    def start_nginx(
+        self, rasa_ports: List[int], web_port: int, rate_per_second: int = 10, burst: int = 20, max_body: str = "64k"
+    ) -> None:
+        values = {
+            "NGINX_PORT": str(self.nginx_port),
+            "RASA_SERVERS": " ".join(f"server 127.0.0.1:{p};" for p in rasa_ports),
+            "WEB_SERVERS": f"server 127.0.0.1:{web_port};",
+            "MAX_BODY": max_body,
+            "RATE_PER_SECOND": str(rate_per_second),
+            "RATE_BURST": str(burst),
+            "ACCESS_LOG": str(self.folder / "nginx-access.log"),
+        }
         site = self.folder / "site.conf"
         site.write_text(render_template(NGINX_TEMPLATE.read_text(), values))
         temp = self.folder / "nginx-temp"
@@ -146,27 +248,49 @@ http {{
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t: {check.stderr}")
         log = open(self.folder / "nginx.log", "ab")
-        self.processes["nginx"] = subprocess.Popen([nginx, "-p", str(self.folder), "-c", str(main)],
-                                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes["nginx"] = subprocess.Popen(
+            [nginx, "-p", str(self.folder), "-c", str(main)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         import socket
 
         def listening() -> bool:
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", self.nginx_port)) == 0
+
         _wait(listening, "nginx")
 
     # ---------------------------------------------------------------- all
     def env(self) -> Dict[str, str]:
         """What endpoints.scaled.yml reads."""
-        return {"RASA_ENDPOINTS": "endpoints.scaled.yml", "TRACKER_DB_HOST": "127.0.0.1",
-                "TRACKER_DB_PORT": str(self.pg_port), "TRACKER_DB": "rasa", "TRACKER_DB_USER": "rasa",
-                "TRACKER_DB_PASSWORD": "", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis_port),
-                "REDIS_PASSWORD": ""}
+        return {
+            "RASA_ENDPOINTS": "endpoints.scaled.yml",
+            "TRACKER_DB_HOST": "127.0.0.1",
+            "TRACKER_DB_PORT": str(self.pg_port),
+            "TRACKER_DB": "rasa",
+            "TRACKER_DB_USER": "rasa",
+            "TRACKER_DB_PASSWORD": "",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(self.redis_port),
+            "REDIS_PASSWORD": "",
+        }
 
     def stop(self) -> None:
         if "postgres" in self.processes and self.processes["postgres"].poll() is None:
-            subprocess.run([*self._as_postgres, str(_postgres_bin() / "pg_ctl"), "stop", "-D", str(self.folder / "pg"),
-                            "-m", "immediate", "-w", "-t", "20"], capture_output=True)
+            subprocess.run(
+                [
+                    *self._as_postgres,
+                    str(_postgres_bin() / "pg_ctl"),
+                    "stop",
+                    "-D",
+                    str(self.folder / "pg"),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-t",
+                    "20",
+                ],
+                capture_output=True,
+            )
         for name, process in list(self.processes.items()):
             if process.poll() is None:
                 try:

@@ -3,6 +3,7 @@
 `make run` calls `python -m tools.stack`; the end-to-end tests start the same stack on free
 ports. Ports come from RASA_PORT, ACTIONS_PORT and WEB_PORT (contract section 1).
 """
+
 from __future__ import annotations
 
 import os
@@ -60,8 +61,7 @@ class Stack:
 
     @classmethod
     @contextmanager
-    def running(cls, run_dir: Path, extra_env: Optional[Dict[str, str]] = None,
-                timeout: float = 300.0) -> Iterator["Stack"]:
+    def running(cls, run_dir: Path, extra_env: Optional[Dict[str, str]] = None, timeout: float = 300.0) -> Iterator["Stack"]:
         """A stack on free ports, started and ready, stopped on leaving (one per slow test module)."""
         if not MODEL.exists():
             raise RuntimeError(f"no trained model at {MODEL}: make test trains it first")
@@ -102,8 +102,15 @@ class Stack:
         log = open(self.run_dir / f"{name}.log", "ab")
         # Own session: Ctrl-C in the terminal reaches only this supervisor, which then stops each
         # process group in order. The parent-death signal covers a supervisor killed with SIGKILL.
-        process = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True, preexec_fn=_die_with_parent)
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
         log.close()
         self.processes.append(process)
         self.commands[name] = (process, args)
@@ -120,10 +127,23 @@ class Stack:
         self.wait_ready(timeout)
 
     def rasa_command(self, port: int) -> List[str]:
-        rasa_args = [str(BIN / "rasa"), "run", "--model", str(self.model), "--enable-api", "--cors", "*",
-                     "--interface", self.host, "--port", str(port),
-                     "--credentials", str(credentials.write(self.env(), self.run_dir / "credentials.yml")),
-                     "--endpoints", self.endpoints]
+        rasa_args = [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(self.model),
+            "--enable-api",
+            "--cors",
+            "*",
+            "--interface",
+            self.host,
+            "--port",
+            str(port),
+            "--credentials",
+            str(credentials.write(self.env(), self.run_dir / "credentials.yml")),
+            "--endpoints",
+            self.endpoints,
+        ]
         if os.environ.get("RASA_AUTH_TOKEN"):
             rasa_args += ["--auth-token", os.environ["RASA_AUTH_TOKEN"]]
         return rasa_args
@@ -137,8 +157,10 @@ class Stack:
             raise SystemExit(f"No trained model at {self.model}: run `make train` first.")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         rasa = str(BIN / "rasa")
-        self._start("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port),
-                                *self.extra_actions_args])
+        self._start(
+            "actions",
+            [rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port), *self.extra_actions_args],
+        )
         self._start("rasa", self.rasa_command(self.rasa_port))
         self._start("web", [sys.executable, "-m", "bot", "serve", "--host", self.host, "--port", str(self.web_port)])
 
@@ -218,9 +240,12 @@ def main(argv: Optional[List[str]] = None) -> None:
         stack.start()
         print(f"Starting (model load takes about a minute; logs in {stack.run_dir}/)...", flush=True)
         stack.wait_ready()
-        print(f"Ready: Rasa http://localhost:{stack.rasa_port}/webhooks/rest/webhook | "
-              f"web http://localhost:{stack.web_port}/ | actions http://localhost:{stack.actions_port}. "
-              "Ctrl-C stops.", flush=True)
+        print(
+            f"Ready: Rasa http://localhost:{stack.rasa_port}/webhooks/rest/webhook | "
+            f"web http://localhost:{stack.web_port}/ | actions http://localhost:{stack.actions_port}. "
+            "Ctrl-C stops.",
+            flush=True,
+        )
         while all(p.poll() is None for p in stack.processes):
             time.sleep(1)
         print("A process stopped; shutting down. See the logs in run/.", file=sys.stderr)

@@ -4,6 +4,7 @@ Catalogs are flat-ish YAML (`section: {key: text}`), looked up as "section.key".
 str.format fields; dates are formatted for the language by Babel. A key missing in one language
 falls back to English, so a new language can be added a file at a time.
 """
+
 from __future__ import annotations
 
 import datetime

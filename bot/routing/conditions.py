@@ -3,6 +3,7 @@
 A condition is true, false, or undecided because a fact is still unknown; undecided conditions
 are what turn into `missing`. See the header of rules.yml for the condition language.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -12,8 +13,17 @@ from typing import Any, List, Mapping, Optional, Tuple
 Truth = Optional[bool]
 
 UNKNOWN = object()
-OPERATORS = {"known", "not_in", "days_before_today_under", "before", "on_or_before", "after", "on_or_after",
-             "not_in_or_unknown", "known_not_in"}
+OPERATORS = {
+    "known",
+    "not_in",
+    "days_before_today_under",
+    "before",
+    "on_or_before",
+    "after",
+    "on_or_after",
+    "not_in_or_unknown",
+    "known_not_in",
+}
 #: Operators that decide while the fact is still unknown, so they never make anyone be asked:
 #: `not_in_or_unknown` holds for an unknown fact, `known_not_in` fails for one.
 UNKNOWN_IS = {"not_in_or_unknown": True, "known_not_in": False}
@@ -36,7 +46,7 @@ def _test(actual: Any, expected: Any, today: datetime.date) -> bool:
         return actual in expected
     if not isinstance(expected, dict):
         return actual == expected
-    (op, arg), = expected.items()
+    ((op, arg),) = expected.items()
     if op == "known":
         return True
     if op in ("not_in", "not_in_or_unknown", "known_not_in"):
@@ -89,7 +99,6 @@ def check(when: Mapping[str, Any], known_names: List[str]) -> None:
         if name != "today" and name not in known_names:
             raise ConditionError(f"unknown fact {name!r} in a condition")
         if isinstance(expected, dict):
-            (op, _), = expected.items()
+            ((op, _),) = expected.items()
             if op not in OPERATORS:
                 raise ConditionError(f"unknown operator {op!r}")
-

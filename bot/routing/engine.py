@@ -3,6 +3,7 @@
 The engine knows no law of its own: it evaluates the conditions in rules.yml, collects what
 the first matching rule of each block decides, and names the facts still needed (`missing`).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -21,8 +22,18 @@ RULES_PATH = Path(__file__).with_name("rules.yml")
 SOURCES_PATH = Path(__file__).with_name("sources.yml")
 CONFIRMED_STATUSES = {"C-off", "C-sec"}
 #: Facts decided by the blocks themselves, usable in later blocks' conditions.
-DERIVED = ["cukr_eligible", "route", "channel", "channel_rule", "authority", "signer",
-           "signature_options", "employer_action", "stamp_duty_pln", "card_fee_pln"]
+DERIVED = [
+    "cukr_eligible",
+    "route",
+    "channel",
+    "channel_rule",
+    "authority",
+    "signer",
+    "signature_options",
+    "employer_action",
+    "stamp_duty_pln",
+    "card_fee_pln",
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class Block:
 @dataclass(frozen=True)
 class Implication:
     """A fact that follows from another (a UKR-status holder has a PESEL UKR): never asked."""
+
     when: Dict[str, Any]
     then: Dict[str, Any]
 
@@ -98,26 +110,39 @@ def _resolve_constants(value: Any, constants: Dict[str, Any]) -> Any:
 
 
 def _parse_rule(raw: Dict[str, Any], constants: Dict[str, Any], known: List[str]) -> Rule:
-    base = {"then": raw.get("then", {}), "steps": raw.get("steps", []),
-            "warnings": raw.get("warnings", []), "links": raw.get("links", [])}
+    base = {
+        "then": raw.get("then", {}),
+        "steps": raw.get("steps", []),
+        "warnings": raw.get("warnings", []),
+        "links": raw.get("links", []),
+    }
     cases = []
     for raw_case in raw.get("cases") or [{"when": raw.get("when", {})}]:
         when = _resolve_constants(raw_case.get("when", {}) or {}, constants)
         check(when, known)
-        cases.append(Case(
-            when=when,
-            then=_resolve_constants({**base["then"], **(raw_case.get("then") or {})}, constants),
-            steps=base["steps"] + raw_case.get("steps", []),
-            warnings=base["warnings"] + raw_case.get("warnings", []),
-            links=base["links"] + raw_case.get("links", []),
-        ))
+        cases.append(
+            Case(
+                when=when,
+                then=_resolve_constants({**base["then"], **(raw_case.get("then") or {})}, constants),
+                steps=base["steps"] + raw_case.get("steps", []),
+                warnings=base["warnings"] + raw_case.get("warnings", []),
+                links=base["links"] + raw_case.get("links", []),
+            )
+        )
     silent = bool(raw.get("silent"))
     if not silent:
         missing = [k for k in ("title", "legal_basis", "sources", "status") if not raw.get(k)]
         if missing:
             raise ValueError(f"rule {raw['id']} lacks {missing}")
-    return Rule(id=raw["id"], silent=silent, title=raw.get("title", ""), legal_basis=raw.get("legal_basis", ""),
-                sources=list(raw.get("sources", [])), status=raw.get("status", ""), cases=cases)
+    return Rule(
+        id=raw["id"],
+        silent=silent,
+        title=raw.get("title", ""),
+        legal_basis=raw.get("legal_basis", ""),
+        sources=list(raw.get("sources", [])),
+        status=raw.get("status", ""),
+        cases=cases,
+    )
 
 
 @lru_cache(maxsize=None)
@@ -136,8 +161,14 @@ def load_rules() -> RuleBook:
         check(when, known)
         check({name: True for name in raw["then"]}, SITUATION_FIELDS)
         implied.append(Implication(when=when, then=raw["then"]))
-    book = RuleBook(constants=constants, links=data.get("links", {}), step_order=data.get("step_order", []),
-                    blocks=blocks, sources=sources, implied=implied)
+    book = RuleBook(
+        constants=constants,
+        links=data.get("links", {}),
+        step_order=data.get("step_order", []),
+        blocks=blocks,
+        sources=sources,
+        implied=implied,
+    )
     for rule in book.all_rules():
         unknown = [s for s in rule.sources if s not in sources]
         if unknown:
@@ -151,8 +182,7 @@ def _text_params(situation: Situation, facts: Dict[str, Any], today: datetime.da
     since = situation.ukr_status_since
     if since:
         # the day the current status reaches 365 days, but never before the window opens
-        params["cukr_from"] = max(since + datetime.timedelta(days=book.constants["cukr_days"]),
-                                  book.constants["cukr_opens"])
+        params["cukr_from"] = max(since + datetime.timedelta(days=book.constants["cukr_days"]), book.constants["cukr_opens"])
     else:
         params["cukr_from"] = None
     for name in ("stamp_duty_pln", "card_fee_pln"):
@@ -166,10 +196,63 @@ def text_constants() -> Dict[str, Any]:
     return dict(load_rules().constants)
 
 
-def recommend(situation: Situation, today: datetime.date, language: str = i18n.DEFAULT_LANGUAGE) -> Recommendation:
-    """The recommendation for `situation` on `today`, with texts in `language`. Pure."""
-    book = load_rules()
-    language = i18n.normalise_language(language)
+class _Run:
+    """One evaluation of the rule book: the facts so far and what the fired rules contribute."""
+
+    def __init__(self, facts: Dict[str, Any]) -> None:
+        self.facts = facts
+        self.missing: List[str] = []
+        self.cukr_spoken: List[str] = []  # CUKR rules that decided something the person is told
+        self.later: List[str] = []  # facts an undecided block may still need once the first ones are known
+        self.fired: List[Rule] = []
+        self.steps: List[str] = []
+        self.warnings: List[str] = []
+        self.links: List[str] = []
+
+    def fire(self, rule: Rule, case: Case, block: Block) -> None:
+        for name, value in case.then.items():
+            if isinstance(value, str) and value.startswith("$"):
+                value = self.facts.get(value[1:])
+            self.facts[name] = value
+        if block.name == "channel":
+            self.facts["channel_rule"] = rule.id
+        if not rule.silent and rule not in self.fired:
+            self.fired.append(rule)
+            if block.name == "cukr":
+                self.cukr_spoken.append(rule.id)
+        self.steps.extend(k for k in case.steps if k not in self.steps)
+        self.warnings.extend(k for k in case.warnings if k not in self.warnings)
+        self.links.extend(k for k in case.links if k not in self.links)
+
+    def first_block(self, block: Block, today: datetime.date) -> None:
+        """The first rule whose case holds; an undecided case stops the block (an earlier rule may still match)."""
+        for rule in block.rules:
+            for case in rule.cases:
+                truth, undecided = evaluate(case.when, self.facts, today)
+                if truth:
+                    self.fire(rule, case, block)
+                    return
+                if truth is None:
+                    self.missing.extend(n for n in undecided if n in SITUATION_FIELDS and n not in self.missing)
+                    self.later.extend(_look_ahead(block, rule, case, self.facts, today))
+                    return
+
+    def every_block(self, block: Block, today: datetime.date) -> None:
+        """Each rule's first case that holds."""
+        for rule in block.rules:
+            for case in rule.cases:
+                truth, _ = evaluate(case.when, self.facts, today)
+                if truth:
+                    self.fire(rule, case, block)
+                    break
+
+    def get(self, name: str) -> Any:
+        value = self.facts.get(name, UNKNOWN)
+        return None if value is UNKNOWN else value
+
+
+def _known_facts(situation: Situation, book: RuleBook, today: datetime.date) -> Dict[str, Any]:
+    """The Situation's answers (UNKNOWN where none) and what they imply."""
     facts: Dict[str, Any] = {}
     for name in SITUATION_FIELDS:
         value = getattr(situation, name)
@@ -179,66 +262,31 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
             for name, value in implication.then.items():
                 if facts[name] is UNKNOWN:
                     facts[name] = value
-    missing: List[str] = []
-    cukr_spoken: List[str] = []  # CUKR rules that decided something the person is told
-    later: List[str] = []  # facts an undecided block may still need once the first ones are known
-    fired: List[Rule] = []
-    steps: List[str] = []
-    warnings: List[str] = []
-    links: List[str] = []
+    return facts
 
-    def fire(rule: Rule, case: Case, block: Block) -> None:
-        for name, value in case.then.items():
-            if isinstance(value, str) and value.startswith("$"):
-                value = facts.get(value[1:])
-            facts[name] = value
-        if block.name == "channel":
-            facts["channel_rule"] = rule.id
-        if not rule.silent and rule not in fired:
-            fired.append(rule)
-            if block.name == "cukr":
-                cukr_spoken.append(rule.id)
-        steps.extend(k for k in case.steps if k not in steps)
-        warnings.extend(k for k in case.warnings if k not in warnings)
-        links.extend(k for k in case.links if k not in links)
 
+def recommend(situation: Situation, today: datetime.date, language: str = i18n.DEFAULT_LANGUAGE) -> Recommendation:
+    """The recommendation for `situation` on `today`, with texts in `language`. Pure."""
+    book = load_rules()
+    language = i18n.normalise_language(language)
+    run = _Run(_known_facts(situation, book, today))
     for block in book.blocks:
         if block.mode == "first":
-            decided = False
-            for rule in block.rules:
-                for case in rule.cases:
-                    truth, undecided = evaluate(case.when, facts, today)
-                    if truth:
-                        fire(rule, case, block)
-                        decided = True
-                        break
-                    if truth is None:
-                        missing.extend(n for n in undecided if n in SITUATION_FIELDS and n not in missing)
-                        later.extend(_look_ahead(block, rule, case, facts, today))
-                        decided = True  # an earlier rule may still match: stop here
-                        break
-                if decided:
-                    break
+            run.first_block(block, today)
         else:
-            for rule in block.rules:
-                for case in rule.cases:
-                    truth, _ = evaluate(case.when, facts, today)
-                    if truth:
-                        fire(rule, case, block)
-                        break
+            run.every_block(block, today)
+    return _recommendation(run, situation, today, language, book)
 
-    ask_next = sorted(missing, key=QUESTION_ORDER.index)
-    missing = sorted(set(missing) | set(later), key=QUESTION_ORDER.index)
 
-    def get(name: str) -> Any:
-        value = facts.get(name, UNKNOWN)
-        return None if value is UNKNOWN else value
-
-    params = _text_params(situation, facts, today, book)
+def _recommendation(run: _Run, situation: Situation, today: datetime.date, language: str, book: RuleBook) -> Recommendation:
+    ask_next = sorted(run.missing, key=QUESTION_ORDER.index)
+    missing = sorted(set(run.missing) | set(run.later), key=QUESTION_ORDER.index)
+    get = run.get
+    params = _text_params(situation, run.facts, today, book)
     order = {key: i for i, key in enumerate(book.step_order)}
-    step_keys = sorted(steps, key=lambda k: order.get(k, len(order)))
-    warning_texts = [i18n.t(k, language, **params) for k in warnings]
-    unconfirmed = [r for r in fired if not r.confirmed]
+    step_keys = sorted(run.steps, key=lambda k: order.get(k, len(order)))
+    warning_texts = [i18n.t(k, language, **params) for k in run.warnings]
+    unconfirmed = [r for r in run.fired if not r.confirmed]
     warning_texts += [i18n.t("warning.unconfirmed", language, title=_title(r, language)) for r in unconfirmed]
 
     # Each part is whatever its own block decided, while other blocks may still miss facts.
@@ -250,17 +298,17 @@ def recommend(situation: Situation, today: datetime.date, language: str = i18n.D
         signer=get("signer"),
         employer_action=get("employer_action"),
         missing=missing,
-        rules=[_fired(r, book, language) for r in fired],
+        rules=[_fired(r, book, language) for r in run.fired],
         steps=[i18n.t(k, language, **params) for k in step_keys],
         warnings=warning_texts,
-        links=[Link(label=i18n.t(k, language), url=book.links[k]) for k in links],
+        links=[Link(label=i18n.t(k, language), url=book.links[k]) for k in run.links],
         language=language,
         today=today,
         procedure=get("route"),
         fees={"stamp_duty_pln": get("stamp_duty_pln"), "card_fee_pln": get("card_fee_pln")},
         unconfirmed=[r.id for r in unconfirmed],
         ask_next=ask_next,
-        cukr_shown=situation.procedure == "cukr" or bool(cukr_spoken),
+        cukr_shown=situation.procedure == "cukr" or bool(run.cukr_spoken),
     )
 
 
@@ -273,7 +321,7 @@ def _look_ahead(block: Block, rule: Rule, case: Case, facts: Dict[str, Any], tod
     """
     cases = [(r, c) for r in block.rules for c in r.cases]
     needed: List[str] = []
-    for _, later_case in cases[cases.index((rule, case)):]:
+    for _, later_case in cases[cases.index((rule, case)) :]:
         truth, undecided = evaluate(later_case.when, facts, today, every=True)
         if truth:
             break
@@ -296,5 +344,10 @@ def _legal_basis(rule: Rule, language: str) -> str:
 
 def _fired(rule: Rule, book: RuleBook, language: str) -> FiredRule:
     urls = [url for source in rule.sources for url in book.sources[source]]
-    return FiredRule(id=rule.id, title=_title(rule, language), legal_basis=_legal_basis(rule, language),
-                     sources=urls, confirmed=rule.confirmed)
+    return FiredRule(
+        id=rule.id,
+        title=_title(rule, language),
+        legal_basis=_legal_basis(rule, language),
+        sources=urls,
+        confirmed=rule.confirmed,
+    )

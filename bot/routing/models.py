@@ -1,4 +1,5 @@
 """The engine's input and output, exactly as ../shared/contract.md section 2 names them."""
+
 from __future__ import annotations
 
 import datetime

@@ -4,6 +4,7 @@
 whether it answers the question being asked or was read from free text about something else.
 Pure Python, no Rasa: the conversation decides what to do with the facts (confirm, store, ask again).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -41,8 +42,13 @@ def _default_today() -> datetime.date:
     return datetime.date.fromisoformat(pinned) if pinned else datetime.date.today()
 
 
-def understand(text: str, language: str, asking: Optional[str] = None, today: Optional[datetime.date] = None,
-               known: Optional[Dict[str, Any]] = None) -> Understood:
+def understand(
+    text: str,
+    language: str,
+    asking: Optional[str] = None,
+    today: Optional[datetime.date] = None,
+    known: Optional[Dict[str, Any]] = None,
+) -> Understood:
     """Facts the message states. `asking` is the Situation field just asked (or None); `known` may hold
     facts already collected and "subject" (who the application is for), which decides whose facts count."""
     # a pasted document says nothing a message would not; the cap keeps every call fast
@@ -52,8 +58,12 @@ def understand(text: str, language: str, asking: Optional[str] = None, today: Op
 def warm_up() -> None:
     """Load the lemmatizers' and dateparser's data now (simplemma's Polish dictionary takes seconds),
     so that the first message of a conversation does not wait for it; call at server start."""
-    for language, text in (("en", "I am from India until 1 March 2027"), ("pl", "mam pesel do 1 marca 2027"),
-                           ("uk", "я з України до 1 березня 2027"), ("ru", "я из России до 1 марта 2027")):
+    for language, text in (
+        ("en", "I am from India until 1 March 2027"),
+        ("pl", "mam pesel do 1 marca 2027"),
+        ("uk", "я з України до 1 березня 2027"),
+        ("ru", "я из России до 1 марта 2027"),
+    ):
         understand(text, language, None, datetime.date(2026, 1, 1))
 
 

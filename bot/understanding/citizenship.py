@@ -1,5 +1,6 @@
 """Citizenship: the country the person is from or a citizen of, over countries passed through,
 lived in or that issued a permit."""
+
 from __future__ import annotations
 
 from typing import List, Optional, Tuple
@@ -20,8 +21,9 @@ def _cue_labels(r: Reading, cues: List[Match], index: int, before: bool) -> set:
         while k >= 0 and toks[k].surf in _ARTICLES:
             k -= 1
         # "nationality - Algerian": a cue right before counts across the dash
-        return {m.label[1] for m in cues if m.end - 1 == k
-                and (k == index - 1 or r.clause_of(m.start) == r.clause_of(index))}
+        return {
+            m.label[1] for m in cues if m.end - 1 == k and (k == index - 1 or r.clause_of(m.start) == r.clause_of(index))
+        }
     while k < len(toks) and toks[k].surf in _ARTICLES:
         k += 1
     return {m.label[1] for m in cues if m.start == k and r.clause_of(m.start) == r.clause_of(index - 1)}
@@ -30,9 +32,11 @@ def _cue_labels(r: Reading, cues: List[Match], index: int, before: bool) -> set:
 def _inside_phrase(r: Reading, mention: Mention, phrases: List[Match]) -> bool:
     """A country inside a procedure or purpose phrase ("polish citizen husband") is not the applicant's."""
     inside = [p for p in phrases if p.start <= mention.start and mention.end <= p.end]
-    return any((p.label[0] == "lang" and r.language_request)
-               or (p.label[0] != "lang" and p.length > mention.end - mention.start and p.label[2] in ("aim", "name"))
-               for p in inside)
+    return any(
+        (p.label[0] == "lang" and r.language_request)
+        or (p.label[0] != "lang" and p.length > mention.end - mention.start and p.label[2] in ("aim", "name"))
+        for p in inside
+    )
 
 
 def _cue_score(r: Reading, mention: Mention, cues: List[Match], travel: List[Match]) -> int:

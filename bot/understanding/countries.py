@@ -4,6 +4,7 @@ One index serves every message: a Ukrainian may write "z Ukrainy", "з Укра�
 Inflected forms are reached by lemma, and single-word names also by stem ("Filipin", "Ukrainy",
 "Грузії"), only for stems of at least five letters so that short words never become countries.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ def find_countries(tokens: List[Token]) -> List[Mention]:
             if i + size > len(tokens):
                 continue
             for form in ("surf", "lemma", "fuzzy"):
-                key = tuple(getattr(t, form) for t in tokens[i:i + size])
+                key = tuple(getattr(t, form) for t in tokens[i : i + size])
                 if key in names and (size > 1 or _short_ok(tokens[i])):
                     code, kind = names[key]
                     hit = Mention(code, i, i + size, kind)

@@ -1,5 +1,6 @@
 """Which field a date in the message goes to: only the date field being asked, or the one its
 words point to ("valid until" / "since" with UKR); a birth date is never either."""
+
 from __future__ import annotations
 
 import datetime
@@ -21,12 +22,16 @@ def _answers_asked(r: Reading, date: DateMention, near: set) -> bool:
     if date.bare and len(r.tokens) > 3 and not near:
         return False
     # "the decision came on 12 May 2026": a past day answers the end date only with its words
-    return not (r.asking == "permit_expires" and date.for_field(r.asking) < r.today
-                and "permit_expires" not in near and len(r.tokens) > 3)
+    return not (
+        r.asking == "permit_expires"
+        and date.for_field(r.asking) < r.today
+        and "permit_expires" not in near
+        and len(r.tokens) > 3
+    )
 
 
 def _held_before(r: Reading, date: DateMention) -> bool:
-    """"виза до марта", "my visa ends in March": a held document before the date in its clause."""
+    """ "виза до марта", "my visa ends in March": a held document before the date in its clause."""
     clause = r.clause_of(date.start)
     return any(r.clause_of(m.start) == clause and m.end <= date.start for m in held_documents(r))
 
@@ -45,8 +50,12 @@ def _free_field(r: Reading, date: DateMention, near: set, ukr_context: bool) -> 
 
 
 def _refines(exact: DateMention, month: DateMention) -> bool:
-    return exact.day_given and not month.day_given and not month.bare \
+    return (
+        exact.day_given
+        and not month.day_given
+        and not month.bare
         and (exact.value.year, exact.value.month) == (month.value.year, month.value.month)
+    )
 
 
 def _field_of(r: Reading, date: DateMention, cues: list, ukr_context: bool) -> Optional[str]:
@@ -66,7 +75,7 @@ def _cued(r: Reading, date: DateMention, cues: list, kind: str) -> bool:
 
 
 def _reference_day(r: Reading, date: DateMention, cues: list, ukr_context: bool) -> bool:
-    """"і 4 червня 2025 теж мав": the day the CUKR law asks about, said without "since", is that fact."""
+    """ "і 4 червня 2025 теж мав": the day the CUKR law asks about, said without "since", is that fact."""
     if not (ukr_context and date.day_given and not date.bare) or r.asking in DATE_FIELDS:
         return False
     return date.value == REFERENCE_DAY and not _cued(r, date, cues, "ukr_status_since")
@@ -77,8 +86,11 @@ def read_dates(r: Reading) -> None:
     if not dates:
         return
     cues = r.kind("date_cue")
-    ukr_context = r.asking in ("ukr_status", "ukr_status_since", "ukr_status_on_2025_06_04") or bool(r.kind("ukr_status")) \
+    ukr_context = (
+        r.asking in ("ukr_status", "ukr_status_since", "ukr_status_on_2025_06_04")
+        or bool(r.kind("ukr_status"))
         or r.known.get("ukr_status") is True
+    )
     chosen: Optional[Tuple[str, DateMention]] = None
     for date in dates:
         if _reference_day(r, date, cues, ukr_context):

@@ -3,6 +3,7 @@
 dateparser is slow on whole sentences, so only the few words that make up a date are given to it
 (and cached); numeric dates are read directly, day first, as people in Poland write them.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -55,8 +56,12 @@ def _safe_date(year: int, month: int, day: int) -> Optional[datetime.date]:
 def _dateparser(text: str, lang: str, today: datetime.date) -> Optional[datetime.date]:
     import dateparser
 
-    settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "future",
-                "RELATIVE_BASE": datetime.datetime.combine(today, datetime.time())}
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": datetime.datetime.combine(today, datetime.time()),
+    }
     # Ukrainian and Russian are mixed in practice, and English month names turn up everywhere
     languages = list(dict.fromkeys([lang] + {"uk": ["ru"], "ru": ["uk"]}.get(lang, []) + ["en"]))
     parsed = dateparser.parse(text, languages=languages, settings=settings)
@@ -147,9 +152,13 @@ def _relative(tokens: List[Token], today: datetime.date, vocab: Vocab, taken: se
             continue
         unit = label[1]
         n = int(amount)
-        delta = {"days": relativedelta(days=n), "weeks": relativedelta(weeks=n), "months": relativedelta(months=n),
-                 "years": relativedelta(years=n)}[unit]
+        delta = {
+            "days": relativedelta(days=n),
+            "weeks": relativedelta(weeks=n),
+            "months": relativedelta(months=n),
+            "years": relativedelta(years=n),
+        }[unit]
         value = today + delta if direction > 0 else today - delta
-        words = " ".join(t.raw for t in tokens[max(0, start - 1):end + 1])
+        words = " ".join(t.raw for t in tokens[max(0, start - 1) : end + 1])
         found.append(DateMention(value, start, end, words, True))
     return found

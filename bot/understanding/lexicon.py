@@ -1,4 +1,5 @@
 """Phrase lists from the vocabulary files, compiled for matching against a message's tokens."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ _SPLIT = re.compile(r"[\s\-/,.!;:()\"]+")
 
 
 def compile_phrase(phrase: str) -> Tuple[str, ...]:
-    """"карт* побиту" -> ("карт*", "побиту") folded; "*" keeps its meaning (any ending)."""
+    """ "карт* побиту" -> ("карт*", "побиту") folded; "*" keeps its meaning (any ending)."""
     words: List[str] = []
     for word in _SPLIT.split(str(phrase)):
         star = word.endswith("*")
@@ -90,8 +91,7 @@ def longest_first(matches: List[Match]) -> List[Match]:
     """Overlapping matches resolved in favour of the longest (then the earliest)."""
     ignores = [m for m in matches if "ignore" in m.label]
     # a reading inside a phrase listed to cancel it is gone, even where that phrase loses to a longer one
-    matches = [m for m in matches if "ignore" in m.label
-               or not any(i.start <= m.start and m.end <= i.end for i in ignores)]
+    matches = [m for m in matches if "ignore" in m.label or not any(i.start <= m.start and m.end <= i.end for i in ignores)]
     chosen: List[Match] = []
     taken = set()
     # on a tie an "ignore" entry wins: it exists to cancel that very reading

@@ -1,5 +1,6 @@
 """Whether the applicant is in Poland now: a stated phrase ("I live here", "za granicą") or a place
 after "I am / live / work in"."""
+
 from __future__ import annotations
 
 from typing import List, Tuple
@@ -29,13 +30,15 @@ def _located(r: Reading, start: int, clause: int) -> bool:
         # "my employer in Turkey", "the office in Krakow" are not where the person is: a place
         # needs "I am / live / work in" shortly before it
         staying = r.kind("staying")
-        located = any(m.end == start and any(m.start - 3 <= s.end <= m.start and r.clause_of(s.start) == clause
-                                             for s in staying)
-                      for m in locatives)
+        located = any(
+            m.end == start and any(m.start - 3 <= s.end <= m.start and r.clause_of(s.start) == clause for s in staying)
+            for m in locatives
+        )
     if not located:
         # "моя жена в Узбекистане", "my wife in Kyiv": a person right before the place is there
-        located = any(m.end == start and any(p.end == m.start and p.label[1] != "nobody" for p in r.persons)
-                      for m in locatives)
+        located = any(
+            m.end == start and any(p.end == m.start and p.label[1] != "nobody" for p in r.persons) for m in locatives
+        )
     return located or (r.asking == "in_poland" and len(r.tokens) <= 4)
 
 

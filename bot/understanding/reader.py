@@ -9,6 +9,7 @@ per concern; each rule fixes a reported misunderstanding (see the module docstri
 - place: whether the applicant is in Poland.
 The order of the readers is a priority: the first reading of a field wins.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -68,8 +69,7 @@ def _language_request(r: Reading) -> Optional[str]:
     return None
 
 
-def read(text: str, language: str, asking: Optional[str], today: datetime.date, known: Dict[str, Any],
-         Understood, Fact):
+def read(text: str, language: str, asking: Optional[str], today: datetime.date, known: Dict[str, Any], Understood, Fact):
     lang = language if language in LANGUAGES else "en"
     out = Understood()
     exact = _exact_value(text.strip(), asking)

@@ -3,6 +3,7 @@
 Every concern module (wants, subject, citizenship, date_facts, yes_no, place) reads from a `Reading`
 and adds facts with `put`; the first reading of a field wins, so the order in reader.py is a priority.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -71,13 +72,23 @@ class Reading:
         self.questions = [m for m in talk if m.label[0] == "question"]
         together = [m for m in self.kind("person") if m.label[2:] == ("together",)]
         # "I live with her": the her inside is not whose situation it is
-        persons = [m for m in self.kind("person")
-                   if not any(t != m and t.start <= m.start and m.end <= t.end for t in together)]
+        persons = [
+            m for m in self.kind("person") if not any(t != m and t.start <= m.start and m.end <= t.end for t in together)
+        ]
         # "syn studiuje", "zona pracuje": without diacritics the verb after a person is theirs, not "I"
-        self.persons = [m for m in persons if not (
-            m.label[1] == "self" and any(p.end == m.start and p.label[1] not in ("self", "nobody")
-                                         and self.tokens[p.start].clause == self.tokens[m.start].clause
-                                         for p in persons))]
+        self.persons = [
+            m
+            for m in persons
+            if not (
+                m.label[1] == "self"
+                and any(
+                    p.end == m.start
+                    and p.label[1] not in ("self", "nobody")
+                    and self.tokens[p.start].clause == self.tokens[m.start].clause
+                    for p in persons
+                )
+            )
+        ]
         # "no he is an adult": the "no" answers; what follows is said as it stands
         self.interjections = [n for n in self.negations if self._interjection(n)]
         self.correction = bool(self.kind("correction"))
@@ -96,7 +107,7 @@ class Reading:
     def span_text(self, start: int, end: int) -> str:
         if start >= end:
             return ""
-        return self.text[self.tokens[start].start:self.tokens[end - 1].end]
+        return self.text[self.tokens[start].start : self.tokens[end - 1].end]
 
     def clause_of(self, index: int) -> int:
         return self.tokens[min(index, len(self.tokens) - 1)].clause if self.tokens else 0
@@ -119,8 +130,9 @@ class Reading:
 
     def negated(self, clause: int, within: Optional[Match] = None) -> bool:
         """A negation in the clause, outside the phrase itself ("not in Poland" already says no)."""
-        return any(not (within and within.start <= n.start and n.end <= within.end)
-                   for n in self.in_clause(self.negating(), clause))
+        return any(
+            not (within and within.start <= n.start and n.end <= within.end) for n in self.in_clause(self.negating(), clause)
+        )
 
     def put(self, name: str, value: Any, how: str) -> None:
         if name not in self.facts:
@@ -134,7 +146,7 @@ class Reading:
 
     @cached_property
     def speaker_named(self) -> bool:
-        """"I", "я", "ja" said of oneself; the "my" of "my son" names the son."""
+        """ "I", "я", "ja" said of oneself; the "my" of "my son" names the son."""
         starts = {m.start for m in self.persons}
         return any(m.label[1] == "self" and m.end not in starts for m in self.persons)
 

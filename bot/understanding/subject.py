@@ -3,6 +3,7 @@
 Facts said about someone else than the applicant are dropped (`Reading.compatible`); an age goes to
 the person it is said of ("our 2-year-old son").
 """
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,30 @@ from typing import Iterator, Optional, Tuple
 from bot.understanding.lexicon import longest_first
 from bot.understanding.reading import Reading
 
-_AGE_EXCLUDE_AFTER = {"days", "day", "weeks", "week", "pln", "zl", "zloty", "euro", "eur", "usd", "percent", "dni",
-                      "dzien", "tygodni", "tydzien", "днів", "дні", "день", "дней", "дня", "тижні", "недели"}
+_AGE_EXCLUDE_AFTER = {
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "pln",
+    "zl",
+    "zloty",
+    "euro",
+    "eur",
+    "usd",
+    "percent",
+    "dni",
+    "dzien",
+    "tygodni",
+    "tydzien",
+    "днів",
+    "дні",
+    "день",
+    "дней",
+    "дня",
+    "тижні",
+    "недели",
+}
 
 
 #: people an application can be for when the message opens with them ("сина (7 років)")
@@ -30,7 +53,7 @@ def _opening_person(r: Reading) -> Optional[str]:
 
 
 def _negated_subject(r: Reading, m) -> bool:
-    """"not for my wife", "я не работодатель": a negation right before; an opening "no" answers
+    """ "not for my wife", "я не работодатель": a negation right before; an opening "no" answers
     ("no for my wife")."""
     for n in r.negating():
         opening = n.start == 0 or r.clause_of(n.start - 1) != r.clause_of(n.start)
@@ -42,7 +65,7 @@ def _negated_subject(r: Reading, m) -> bool:
 
 
 def _joining_person(r: Reading) -> Optional[str]:
-    """"my wife is in Cairo ... how can she join me?": the family member who is to come is the applicant."""
+    """ "my wife is in Cairo ... how can she join me?": the family member who is to come is the applicant."""
     joining = [m for m in r.kind("purpose") if m.label[2] == "join" and not r.negated(r.clause_of(m.start), m)]
     if not joining:
         return None
@@ -87,9 +110,10 @@ def read_role(r: Reading) -> Optional[str]:
 
 
 def _years_after_person(r: Reading, k: int, years) -> bool:
-    """"сина (7 років)", "syn, 7 lat", "сын, 7 лет": years right after a person named."""
+    """ "сина (7 років)", "syn, 7 lat", "сын, 7 лет": years right after a person named."""
     return any(m.start == k + 1 for m in years) and any(
-        p.label[1] not in ("self", "nobody") and k - 2 <= p.end - 1 < k for p in r.persons)
+        p.label[1] not in ("self", "nobody") and k - 2 <= p.end - 1 < k for p in r.persons
+    )
 
 
 def _age_candidates(r: Reading) -> Iterator[Tuple[int, bool, bool]]:
@@ -98,15 +122,14 @@ def _age_candidates(r: Reading) -> Iterator[Tuple[int, bool, bool]]:
     units = r.v.age_units.find(toks)
     years = [m for m in r.v.time_units.find(toks) if m.label == ("unit", "years")]
     # "is 5" after a person only ("my son is 5", not "room is 12")
-    copulas = [m for m in r.kind("age_copula")
-               if any(p.end == m.start and p.label[1] != "nobody" for p in r.persons)]
+    copulas = [m for m in r.kind("age_copula") if any(p.end == m.start and p.label[1] != "nobody" for p in r.persons)]
     verbs = r.kind("age_verb") + copulas
     futures = r.kind("age_future")
     for k, token in enumerate(toks):
         if not token.surf.isdigit() or len(token.surf) > 3 or int(token.surf) > 120:
             continue
         nxt = toks[k + 1].surf if k + 1 < len(toks) else ""
-        if nxt in _AGE_EXCLUDE_AFTER or re.search(r"[./:-]\d|%", r.text[token.end:token.end + 2]):
+        if nxt in _AGE_EXCLUDE_AFTER or re.search(r"[./:-]\d|%", r.text[token.end : token.end + 2]):
             continue
         unit = any(m.start == k + 1 and m.label == ("age_unit",) for m in units) or _years_after_person(r, k, years)
         months_old = any(m.start == k + 1 and m.label == ("months_old",) for m in units)

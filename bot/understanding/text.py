@@ -4,6 +4,7 @@ Matching happens on lower-case, diacritic-free forms so that "czesc, mam status 
 "cześć" and "Białoruś" meets "bialorus"; the lemma (simplemma for Polish and English,
 pymorphy3 for Ukrainian and Russian) lets one vocabulary entry reach every inflected form.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,12 +32,44 @@ def fold(word: str) -> str:
 
 # How Ukrainian and Russian are typed in Latin letters ("skolko", "privet", "zhinka"); after fold(),
 # so "й" and "ї" arrive as "и" and "і".
-_ROMAN = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh", "з": "z",
-    "и": "i", "і": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y",
-    "ь": "", "э": "e", "ю": "yu", "я": "ya",
-})
+_ROMAN = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "ґ": "g",
+        "д": "d",
+        "е": "e",
+        "є": "ye",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "і": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "h",
+        "ц": "c",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+    }
+)
 
 
 @lru_cache(maxsize=65536)
@@ -107,7 +140,7 @@ def tokenize(text: str, lang: str, clause_breaks: frozenset) -> List[Token]:
     # apostrophes inside words ("сім’ї", "don’t"); one character each, so offsets stay those of `text`
     text = text.replace("’", "'").replace("ʼ", "'").replace("`", "'")
     for m in _WORD.finditer(text):
-        between = text[last_end:m.start()]
+        between = text[last_end : m.start()]
         if _CLAUSE_PUNCT.search(between):
             clause += 1
         if _SENTENCE_END.search(between):

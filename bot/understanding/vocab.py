@@ -5,6 +5,7 @@ for every message because people mix languages ("карта побиту", "prof
 function words (yes/no, negation, clause breaks, cues) come from the message's own language,
 with Ukrainian and Russian sharing theirs, since they are mixed too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,9 +22,25 @@ LANGUAGES = ("en", "pl", "uk", "ru")
 _DIR = Path(__file__).parent / "vocab"
 
 #: sections whose phrases mean the same whatever the message's language
-CONTENT = ("procedure", "purpose", "subject", "in_poland", "minor", "ukr_status", "ukr_status_on_2025_06_04", "pesel",
-           "trusted_profile", "qualified_signature", "dont_know", "asks_why", "language_request", "poland_places",
-           "foreign_places", "role", "polish_sponsor")
+CONTENT = (
+    "procedure",
+    "purpose",
+    "subject",
+    "in_poland",
+    "minor",
+    "ukr_status",
+    "ukr_status_on_2025_06_04",
+    "pesel",
+    "trusted_profile",
+    "qualified_signature",
+    "dont_know",
+    "asks_why",
+    "language_request",
+    "poland_places",
+    "foreign_places",
+    "role",
+    "polish_sponsor",
+)
 #: which files' function words a message in each language uses
 FUNCTION_FROM = {"en": ("en",), "pl": ("pl",), "uk": ("uk", "ru"), "ru": ("ru", "uk")}
 
@@ -60,8 +77,7 @@ def _add_content(lex: Lexicon, data: dict) -> None:
     for section in ("subject", "in_poland", "role"):
         for value, phrases in (data.get(section) or {}).items():
             lex.add(phrases, (section, value))
-    for section in ("minor", "ukr_status", "ukr_status_on_2025_06_04", "pesel", "trusted_profile",
-                    "qualified_signature"):
+    for section in ("minor", "ukr_status", "ukr_status_on_2025_06_04", "pesel", "trusted_profile", "qualified_signature"):
         for value, phrases in (data.get(section) or {}).items():
             lex.add(phrases, (section, str(value)))
     lex.add(data.get("dont_know"), ("dont_know",))
@@ -74,11 +90,20 @@ def _add_content(lex: Lexicon, data: dict) -> None:
 
 
 def _add_function(lex: Lexicon, data: dict) -> None:
-    for section, label in (("affirm", "affirm"), ("negate", "negate"), ("question_words", "question"),
-                           ("possession", "possession"), ("aim", "aim"), ("locative", "locative"),
-                           ("staying", "staying"), ("correction", "correction"), ("role_self", "role_self"),
-                           ("possessives", "possessive"), ("holding", "holding"),
-                           ("held_after", "held_after")):
+    for section, label in (
+        ("affirm", "affirm"),
+        ("negate", "negate"),
+        ("question_words", "question"),
+        ("possession", "possession"),
+        ("aim", "aim"),
+        ("locative", "locative"),
+        ("staying", "staying"),
+        ("correction", "correction"),
+        ("role_self", "role_self"),
+        ("possessives", "possessive"),
+        ("holding", "holding"),
+        ("held_after", "held_after"),
+    ):
         lex.add(data.get(section), (label,))
     # "without a break", "без перерви": a negation word that says no "no" ("ignore" cancels it)
     lex.add(data.get("not_negation"), ("not_negation", "ignore"))
@@ -122,5 +147,16 @@ def vocab(lang: str) -> Vocab:
         interjections.update(fold(w) for w in data.get("interjections") or ())
         month_in_english.update({fold(str(k)): v for k, v in (data.get("month_in_english") or {}).items()})
     fuzzy = sorted(w for w in lex.words if len(w) >= 5 and w.isalpha())
-    return Vocab(lex, frozenset(breaks), frozenset(months), units, numbers, age_units, fuzzy, frozenset(keep),
-                 frozenset(gap), frozenset(interjections), month_in_english)
+    return Vocab(
+        lex,
+        frozenset(breaks),
+        frozenset(months),
+        units,
+        numbers,
+        age_units,
+        fuzzy,
+        frozenset(keep),
+        frozenset(gap),
+        frozenset(interjections),
+        month_in_english,
+    )

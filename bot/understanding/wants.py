@@ -4,6 +4,7 @@ A procedure or purpose is taken only from a message about what the person wants 
 is about it, the message states an aim, or it is a bare answer made of the legal name):
 "I have to check my visa sticker" answers the end-date question and is not a visa application.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -14,10 +15,62 @@ from bot.understanding.lexicon import Match, longest_first
 from bot.understanding.reading import Reading
 
 #: words that leave a legal name "bare" ("the residence card please")
-BARE_FILLER = {"a", "an", "the", "i", "im", "it", "its", "is", "for", "ok", "okay", "so", "well", "please", "just",
-               "me", "my", "we", "to", "of", "and", "again", "yes", "hi", "hello", "dzien", "dobry", "czesc",
-               "privet", "привет", "привіт", "здравствуйте", "добрый", "день", "добрий", "вітаю", "na", "do", "на",
-               "это", "це", "to", "jest", "pan", "pani", "sir", "madam", "mam", "у", "меня", "мене", "в", "z", "з"}
+BARE_FILLER = {
+    "a",
+    "an",
+    "the",
+    "i",
+    "im",
+    "it",
+    "its",
+    "is",
+    "for",
+    "ok",
+    "okay",
+    "so",
+    "well",
+    "please",
+    "just",
+    "me",
+    "my",
+    "we",
+    "to",
+    "of",
+    "and",
+    "again",
+    "yes",
+    "hi",
+    "hello",
+    "dzien",
+    "dobry",
+    "czesc",
+    "privet",
+    "привет",
+    "привіт",
+    "здравствуйте",
+    "добрый",
+    "день",
+    "добрий",
+    "вітаю",
+    "na",
+    "do",
+    "на",
+    "это",
+    "це",
+    "to",
+    "jest",
+    "pan",
+    "pani",
+    "sir",
+    "madam",
+    "mam",
+    "у",
+    "меня",
+    "мене",
+    "в",
+    "z",
+    "з",
+}
 #: "Residence card" names the whole family of cards; one of these beside it is what is meant.
 SPECIFIC_CARDS = {"cukr", "eu_family_residence_card", "uk_withdrawal_agreement_card"}
 #: "join": someone coming to the typer ("how can she join me?"), weaker than a purpose said beside it
@@ -34,16 +87,14 @@ class _Aims:
         # "I mean the karta pobytu": a correction says what the person wants as much as "I want"
         self.aims = r.kind("aim", "correction")
         # "temporary residence for work": a purpose said as an aim in the same clause makes a legal name an aim
-        self.purpose_aim_clauses = {r.clause_of(m.start) for m in longest_first(r.kind("purpose"))
-                                    if m.label[2] == "aim"}
+        self.purpose_aim_clauses = {r.clause_of(m.start) for m in longest_first(r.kind("purpose")) if m.label[2] == "aim"}
         self.about_aim = r.asking in ("procedure", "purpose")
         self.countries = find_countries(r.tokens)
         self.taken: List[Match] = []
 
     def aimed(self, m: Match) -> bool:
         clause = self.r.clause_of(m.start)
-        return any(self.r.clause_of(a.start) == clause and a.start < m.start and m.start - a.end <= 3
-                   for a in self.aims)
+        return any(self.r.clause_of(a.start) == clause and a.start < m.start and m.start - a.end <= 3 for a in self.aims)
 
     def rest(self, chosen: List[Match]) -> list:
         """The words of the message outside its phrases and fillers."""
@@ -72,9 +123,9 @@ class _Aims:
         if self._typers_own(m):
             return True
         # "Turkish citizenship" is the person's citizenship, not a wish to become Polish
-        if m.label[1] == "citizenship" and any(r.clause_of(c.start) == clause
-                                               or (m.length == 1 and abs(c.start - m.end) <= 1)
-                                               for c in self.countries):
+        if m.label[1] == "citizenship" and any(
+            r.clause_of(c.start) == clause or (m.length == 1 and abs(c.start - m.end) <= 1) for c in self.countries
+        ):
             return True
         # "виза до марта", "on a karta pobytu": a document one holds is a status, not the wish
         if section == "procedure" and is_held(r, m):
@@ -83,7 +134,7 @@ class _Aims:
         return m.label[2] == "word" and any(p.start <= m.start and m.end <= p.end for p in self.taken)
 
     def _typers_own(self, m: Match) -> bool:
-        """"my wife is in Cairo ... I work here on a karta pobytu": while the application is someone
+        """ "my wife is in Cairo ... I work here on a karta pobytu": while the application is someone
         else's, what the typer says of themselves, with no wish in the clause, is their own situation."""
         r = self.r
         if not r.applicant_other or m.label[1].startswith("family") or r.about(m.start) != "self":
@@ -104,16 +155,27 @@ class _Aims:
         # single words, then the longest; "карту побиту CUKR": the named card wins over the generic
         # "residence card" beside it
         specific = any(m.label[1] in SPECIFIC_CARDS for m in accepted)
-        return min(accepted, key=lambda m: (not self.aimed(m), specific and m.label[1] == "temporary_residence",
-                                            _RANK[m.label[2]], -m.length, m.start))
+        return min(
+            accepted,
+            key=lambda m: (
+                not self.aimed(m),
+                specific and m.label[1] == "temporary_residence",
+                _RANK[m.label[2]],
+                -m.length,
+                m.start,
+            ),
+        )
 
 
 def _phrases(r: Reading, section: str) -> List[Match]:
     """The section's phrases, overlaps resolved; a "stay" phrase yields to any other reading it
     overlaps ("can I stay forever" is permanent residence) and to an ignore entry."""
     strong = longest_first([m for m in r.kind(section) if m.label[2] != "stay"])
-    stay = [m for m in r.kind(section) if m.label[2] == "stay"
-            and not any(s.start < m.end and m.start < s.end and s.label[1] != m.label[1] for s in strong)]
+    stay = [
+        m
+        for m in r.kind(section)
+        if m.label[2] == "stay" and not any(s.start < m.end and m.start < s.end and s.label[1] != m.label[1] for s in strong)
+    ]
     return [m for m in longest_first(strong + stay) if m.label[1] != "ignore"]
 
 
@@ -134,7 +196,7 @@ def _most_specific(accepted: List[Match]) -> List[Match]:
 
 
 def _polish_sponsor(r: Reading) -> None:
-    """"jestem Polakiem, chcę sprowadzić żonę": a Polish typer's family joins a Polish citizen."""
+    """ "jestem Polakiem, chcę sprowadzić żonę": a Polish typer's family joins a Polish citizen."""
     purpose = r.facts.get("purpose")
     if not purpose or purpose[0] != "family_reunification":
         return
@@ -145,7 +207,7 @@ def _polish_sponsor(r: Reading) -> None:
 
 
 def _alternatives(r: Reading, candidates: List[Match]) -> bool:
-    """"a visa, a work permit or a residence card?": two procedures joined by "or" in one sentence are
+    """ "a visa, a work permit or a residence card?": two procedures joined by "or" in one sentence are
     the choice the person is unsure of, not what they want."""
     joins = r.kind("alternative")
     for a in candidates:

@@ -1,17 +1,30 @@
 """Yes/no facts (PESEL, UKR status, Trusted Profile, qualified signature, minor) and a yes or no
 answering the yes/no question asked. Negation is looked for in the same clause first
 ("no, I don't have one")."""
+
 from __future__ import annotations
 
 from bot.understanding.lexicon import Match, longest_first
 from bot.understanding.reading import Reading
 
-BOOL_FIELDS = ("in_poland", "ukr_status", "ukr_status_on_2025_06_04", "minor", "has_pesel", "has_trusted_profile",
-               "has_qualified_signature")
+BOOL_FIELDS = (
+    "in_poland",
+    "ukr_status",
+    "ukr_status_on_2025_06_04",
+    "minor",
+    "has_pesel",
+    "has_trusted_profile",
+    "has_qualified_signature",
+)
 #: vocabulary section for each yes/no fact read from keywords
-KEYWORD_SECTION = {"ukr_status": "ukr_status", "ukr_status_on_2025_06_04": "ukr_status_on_2025_06_04",
-                   "has_pesel": "pesel", "has_trusted_profile": "trusted_profile",
-                   "has_qualified_signature": "qualified_signature", "minor": "minor"}
+KEYWORD_SECTION = {
+    "ukr_status": "ukr_status",
+    "ukr_status_on_2025_06_04": "ukr_status_on_2025_06_04",
+    "has_pesel": "pesel",
+    "has_trusted_profile": "trusted_profile",
+    "has_qualified_signature": "qualified_signature",
+    "minor": "minor",
+}
 #: facts that need a verb of having ("I have a PESEL") when they are not the question asked
 NEEDS_POSSESSION = ("has_pesel", "has_trusted_profile", "has_qualified_signature")
 
@@ -33,8 +46,7 @@ def _keyword_counts(r: Reading, name: str, m: Match, possession) -> bool:
     if r.in_clause(r.questions, clause):
         return False
     # "PESEL UKR" (two words) is a number one has; "PESEL" alone may be a question about it
-    return not (name in NEEDS_POSSESSION and not (r.in_clause(possession, clause) or r.negated(clause)
-                                                    or m.length >= 2))
+    return not (name in NEEDS_POSSESSION and not (r.in_clause(possession, clause) or r.negated(clause) or m.length >= 2))
 
 
 def read_keyword_bools(r: Reading) -> None:
@@ -66,8 +78,13 @@ def read_answer(r: Reading) -> None:
         return
     # a yes or no opens the answer ("no, I don't have one"); "I have two kids" is not a yes
     clause_len = sum(1 for t in r.tokens if t.clause == r.clause_of(first[0].start))
-    if first[0].start == 0 and first[0].length == 1 or len(r.tokens) <= 4 \
-            or clause_len <= 3 and r.compatible(first[0].start, direct=True):
+    if (
+        first[0].start == 0
+        and first[0].length == 1
+        or len(r.tokens) <= 4
+        or clause_len <= 3
+        and r.compatible(first[0].start, direct=True)
+    ):
         # negation first: "no, I don't have one" holds "I have" too
         m = r.negations[0] if r.negations else first[0]
         r.put(asking, not r.negations, f"answer: {r.span_text(m.start, m.end)}")

@@ -1,5 +1,6 @@
 """aiohttp application: /healthz, POST /api/recommend (contract sections 1 and 2), and the pages
 (widget, personal links, staff script, rules: bot/web/pages.py and staff.py)."""
+
 from __future__ import annotations
 
 import datetime
@@ -82,8 +83,11 @@ async def healthz(request: web.Request) -> web.Response:
     rasa_url = request.app[RASA_URL]
     actions_url = request.app[ACTIONS_URL]
     async with aiohttp.ClientSession(timeout=HEALTH_TIMEOUT) as session:
-        status = {"web": True, "rasa": await _up(session, f"{rasa_url}/webhooks/rest/"),
-                  "actions": await _up(session, f"{actions_url}/health")}
+        status = {
+            "web": True,
+            "rasa": await _up(session, f"{rasa_url}/webhooks/rest/"),
+            "actions": await _up(session, f"{actions_url}/health"),
+        }
     return web.json_response(status, status=200 if all(status.values()) else 503)
 
 

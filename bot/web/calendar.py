@@ -4,6 +4,7 @@ Which dates: the end of the legal stay (the application must be in before it), t
 CUKR application window, and the employer's reported days to sign Annex 1 counted from the day
 the checklist was made. Built with the `icalendar` package, not by hand.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -35,8 +36,13 @@ def deadlines(rec: Recommendation, situation: Situation, language: str) -> List[
         found.append(Deadline("cukr_closes", cukr_closes, i18n.t("deadline.cukr_closes", language)))
     if rec.employer_action == "annex_1_link":
         days = int(constants["annex_days"])
-        found.append(Deadline("annex_window", today + datetime.timedelta(days=days),
-                              i18n.t("deadline.annex_window", language, today=today, annex_days=days)))
+        found.append(
+            Deadline(
+                "annex_window",
+                today + datetime.timedelta(days=days),
+                i18n.t("deadline.annex_window", language, today=today, annex_days=days),
+            )
+        )
     return sorted(found, key=lambda d: d.day)
 
 
@@ -58,4 +64,3 @@ def ics(found: List[Deadline], url: str, language: str, made_on: datetime.date) 
         event.add("description", note)
         calendar.add_component(event)
     return calendar.to_ical()
-

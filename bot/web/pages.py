@@ -3,6 +3,7 @@
 Rendered with Jinja2 through aiohttp-jinja2 with autoescaping on, so nothing a user typed or a
 token carried is ever written into a page unescaped. Every text comes from the catalogs.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -50,13 +51,19 @@ def translator(language: str) -> Callable[..., str]:
 
     def t(key: str, **params: Any) -> str:
         return i18n.t(key, language, **{**constants, **params})
+
     return t
 
 
 def base_context(request: web.Request, language: str) -> Dict[str, Any]:
-    return {"lang": language, "t": translator(language), "languages": i18n.SUPPORTED_LANGUAGES,
-            "language_names": {code: i18n.t("language_name", code) for code in i18n.SUPPORTED_LANGUAGES},
-            "path": request.path, "date": lambda day: i18n.format_value(day, language)}
+    return {
+        "lang": language,
+        "t": translator(language),
+        "languages": i18n.SUPPORTED_LANGUAGES,
+        "language_names": {code: i18n.t("language_name", code) for code in i18n.SUPPORTED_LANGUAGES},
+        "path": request.path,
+        "date": lambda day: i18n.format_value(day, language),
+    }
 
 
 def render(name: str, request: web.Request, context: Dict[str, Any], status: int = 200) -> web.Response:
@@ -75,11 +82,13 @@ async def index(request: web.Request) -> web.Response:
 async def webchat_js(request: web.Request) -> web.StreamResponse:
     if not WEBCHAT_JS.exists():
         raise web.HTTPServiceUnavailable(reason="the chat widget is not installed: run `make install`")
-    return web.FileResponse(WEBCHAT_JS, headers={"Content-Type": "application/javascript",
-                                                 "Cache-Control": "public, max-age=86400"})
+    return web.FileResponse(
+        WEBCHAT_JS, headers={"Content-Type": "application/javascript", "Cache-Control": "public, max-age=86400"}
+    )
 
 
 # Personal links ------------------------------------------------------------------------------
+
 
 def _open(request: web.Request) -> links.LinkData:
     token = request.match_info["token"]
@@ -110,8 +119,11 @@ async def link_page(request: web.Request) -> web.Response:
     rec = recommend(data.situation, data.today, lang)
     context = base_context(request, lang)
     context.update(
-        token=request.match_info["token"], rec=rec, url=_link_url(request),
-        today=data.today, expires=data.expires.date(),
+        token=request.match_info["token"],
+        rec=rec,
+        url=_link_url(request),
+        today=data.today,
+        expires=data.expires.date(),
         summary=summary_lines(rec) if not rec.missing else decided_lines(rec),
         missing=[i18n.t(f"staff.field.{f}", lang) if i18n.has(f"staff.field.{f}", lang) else f for f in rec.missing],
         deadlines=calendar.deadlines(rec, data.situation, lang),
@@ -122,14 +134,18 @@ async def link_page(request: web.Request) -> web.Response:
 
 async def link_png(request: web.Request) -> web.Response:
     _open(request)
-    return web.Response(body=links.qr_png(_link_url(request)), content_type="image/png",
-                        headers={"Cache-Control": "private, max-age=3600"})
+    return web.Response(
+        body=links.qr_png(_link_url(request)), content_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
+    )
 
 
 async def link_svg(request: web.Request) -> web.Response:
     _open(request)
-    return web.Response(body=links.qr_svg(_link_url(request)), content_type="image/svg+xml",
-                        headers={"Cache-Control": "private, max-age=3600"})
+    return web.Response(
+        body=links.qr_svg(_link_url(request)),
+        content_type="image/svg+xml",
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
 
 
 async def link_ics(request: web.Request) -> web.Response:
@@ -137,8 +153,12 @@ async def link_ics(request: web.Request) -> web.Response:
     lang = page_language(request, data.language)
     rec = recommend(data.situation, data.today, lang)
     body = calendar.ics(calendar.deadlines(rec, data.situation, lang), _link_url(request), lang, data.today)
-    return web.Response(body=body, content_type="text/calendar", charset="utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="mos-deadlines.ics"'})
+    return web.Response(
+        body=body,
+        content_type="text/calendar",
+        charset="utf-8",
+        headers={"Content-Disposition": 'attachment; filename="mos-deadlines.ics"'},
+    )
 
 
 async def employer_page(request: web.Request) -> web.Response:
@@ -147,20 +167,34 @@ async def employer_page(request: web.Request) -> web.Response:
     rec = recommend(data.situation, data.today, "en")
     context = base_context(request, lang)
     # the employer reads Polish; English beside it for everyone else
-    context.update(pl=translator("pl"), en=translator("en"), action=rec.employer_action,
-                   token=request.match_info["token"],
-                   sources=[r for r in rec.rules if r.id.startswith("R-EM")])
+    context.update(
+        pl=translator("pl"),
+        en=translator("en"),
+        action=rec.employer_action,
+        token=request.match_info["token"],
+        sources=[r for r in rec.rules if r.id.startswith("R-EM")],
+    )
     return render("employer.html", request, context)
 
 
 # For reviewers ---------------------------------------------------------------------------------
 
+
 async def rules_page(request: web.Request) -> web.Response:
     lang = page_language(request)
     book = load_rules()
-    rules = [{"id": r.id, "title": r.title, "legal_basis": r.legal_basis, "confirmed": r.confirmed,
-              "status": r.status, "sources": [url for s in r.sources for url in book.sources[s]]}
-             for r in book.all_rules() if not r.silent]
+    rules = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "legal_basis": r.legal_basis,
+            "confirmed": r.confirmed,
+            "status": r.status,
+            "sources": [url for s in r.sources for url in book.sources[s]],
+        }
+        for r in book.all_rules()
+        if not r.silent
+    ]
     context = base_context(request, lang)
     context["rules"] = rules
     return render("rules.html", request, context)
@@ -192,14 +226,20 @@ def _policy(rasa_url: str) -> str:
     """Scripts, styles, fonts and images from this service only (the widget's stylesheet would
     fetch a web font from Google otherwise); the browser may talk to Rasa's Socket.IO."""
     socket = rasa_url.replace("https://", "wss://").replace("http://", "ws://")
-    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            f"font-src 'self' data:; connect-src 'self' {rasa_url} {socket}; object-src 'none'; "
-            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        f"font-src 'self' data:; connect-src 'self' {rasa_url} {socket}; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def setup(app: web.Application, rasa_public_url: str) -> None:
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-                         autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined)
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+    )
     app[RASA_PUBLIC_URL] = rasa_public_url
     app.router.add_get("/", index)
     app.router.add_get("/static/vendor/webchat.js", webchat_js)

@@ -4,6 +4,7 @@ Server-rendered forms (no JavaScript): every answer so far travels in hidden for
 POST, never in the URL. After each answer the engine is asked again; its `missing` gives the
 next question, and each part it has decided already is shown at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot import i18n, links, questions
+from bot.conversation import Message, Say, State, turn
 from bot.render import decided_lines, sections
 from bot.routing import SITUATION_FIELDS, Situation, recommend
 from bot.web.pages import base_context, page_language, render, today
@@ -28,15 +30,15 @@ def _answers(form: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str, str]]]:
     """The answers carried in the form, plus the one just given; and what was wrong with it."""
     answers: Dict[str, Any] = {}
     for key, value in form.items():
-        if key.startswith(ANSWER_PREFIX) and key[len(ANSWER_PREFIX):] in SITUATION_FIELDS:
+        if key.startswith(ANSWER_PREFIX) and key[len(ANSWER_PREFIX) :] in SITUATION_FIELDS:
             try:
-                answers[key[len(ANSWER_PREFIX):]] = json.loads(value)
+                answers[key[len(ANSWER_PREFIX) :]] = json.loads(value)
             except (TypeError, ValueError):
                 continue
     given = form.get("set")
     if given:
         try:
-            update = json.loads(given[len("/inform"):] if given.startswith("/inform") else given)
+            update = json.loads(given[len("/inform") :] if given.startswith("/inform") else given)
         except ValueError:
             update = {}
         if isinstance(update, dict):
@@ -93,30 +95,48 @@ def _script(request: web.Request, form: Any, make_link: bool) -> web.Response:
     caller_rec = recommend(situation, day, caller)
     context = base_context(request, lang)
     context.update(
-        caller_lang=caller, answers=answers,
+        caller_lang=caller,
+        answers=answers,
         hidden={f"{ANSWER_PREFIX}{k}": json.dumps(v, ensure_ascii=False) for k, v in answers.items()},
         shown=[(_label(k, lang), _shown(k, v, lang)) for k, v in answers.items()],
-        problems=[i18n.t("staff.invalid", lang, field=_label(field, lang), value=value, reason=reason)
-                  for field, value, reason in problems],
-        decided=decided_lines(rec), rec=rec, number=len(answers) + 1,
-        question=_question(rec.ask_next[0], caller, lang, situation) if rec.ask_next else None,
+        problems=[
+            i18n.t("staff.invalid", lang, field=_label(field, lang), value=value, reason=reason)
+            for field, value, reason in problems
+        ],
+        decided=decided_lines(rec),
+        rec=rec,
+        number=len(answers) + 1,
+        question=_question(rec.ask_next[0], caller, lang, situation, answers) if rec.ask_next else None,
         recommendation=sections(caller_rec, with_sources=False) if not rec.missing else [],
         link=links.link_for(situation, caller, day) if make_link and not rec.missing else None,
     )
     return render("staff.html", request, context)
 
 
-def _question(field: str, caller: str, lang: str, situation: Situation) -> Dict[str, Any]:
+def _asked(answers: Dict[str, Any], field: str, language: str) -> Say:
+    """The question as the chat asks it (the same bot.conversation turn), in `language`."""
+    state = State(answers=answers, language=language, requested=field)
+    _, replies = turn(state, Message(step="ask", language=language), today())
+    return replies[0]
+
+
+def _question(field: str, caller: str, lang: str, situation: Situation, answers: Dict[str, Any]) -> Dict[str, Any]:
     day = today()
-    asked = questions.question(field, caller, day, situation)
-    in_polish = questions.question(field, "pl", day, situation)["text"]
+    asked = _asked(answers, field, caller)
+    in_polish = _asked(answers, field, "pl").text
     staff_buttons = questions.buttons(field, lang, day, situation)
     # typed answers only where buttons cannot cover every value: dates and countries
     kind = "date" if field in questions.DATE_FIELDS else "country" if field == "citizenship" else "choice"
-    return {"field": field, "label": _label(field, lang), "read_aloud": asked["text"], "polish": in_polish,
-            "caller_buttons": [b["title"] for b in asked["buttons"]],
-            "buttons": staff_buttons, "kind": kind,
-            "suggestions": _countries(lang) if field == "citizenship" else []}
+    return {
+        "field": field,
+        "label": _label(field, lang),
+        "read_aloud": asked.text,
+        "polish": in_polish,
+        "caller_buttons": [b["title"] for b in asked.buttons],
+        "buttons": staff_buttons,
+        "kind": kind,
+        "suggestions": _countries(lang) if field == "citizenship" else [],
+    }
 
 
 def _countries(lang: str) -> List[Tuple[str, str]]:
@@ -128,4 +148,3 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/staff", staff_page)
     app.router.add_post("/staff", staff_page)
     app.router.add_post("/staff/link", staff_link)
-

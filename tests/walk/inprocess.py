@@ -6,6 +6,7 @@ exactly as in `make run`, thousands of turns a minute. Exceptions raised by an a
 (the action server would log them and the user would get an apology) and the turn goes on as
 Rasa's processor lets it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,15 +42,21 @@ class Assistant:
         errors = self.errors
 
         class InProcess(EndpointConfig):
-            async def request(self, method: str = "post", subpath: Optional[str] = None,
-                              content_type: Optional[str] = "application/json", compress: bool = False,
-                              **kwargs: Any) -> Any:
+            async def request(
+                self,
+                method: str = "post",
+                subpath: Optional[str] = None,
+                content_type: Optional[str] = "application/json",
+                compress: bool = False,
+                **kwargs: Any,
+            ) -> Any:
                 call = kwargs["json"]
                 try:
                     return await executor.run(call)
                 except ActionExecutionRejection as rejection:
                     # what rasa-sdk's endpoint answers: 400 with the action's name (a form rejecting)
                     import json
+
                     body = json.dumps({"action_name": rejection.action_name, "error": rejection.message})
                     raise ClientResponseError(400, "rejected", body)
                 except Exception:  # noqa: BLE001 - every action exception is a finding

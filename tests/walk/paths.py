@@ -5,6 +5,7 @@ questions' own buttons), then one kind of answer to it, then the first button of
 until the recommendation. Nothing here names a field, a text or a language: a question, a button,
 a catalog text or an NLU example added later is walked without editing this file.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -25,8 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = i18n.SUPPORTED_LANGUAGES
 APPLICANT, CONFIRM, AIMS = "applicant", "confirm_facts", "aims"
 #: side questions the issue names; their texts are the NLU data's own examples
-SIDE_INTENTS = ("ask_fees", "ask_processing_time", "ask_print_post", "ask_who_may_sign", "ask_trusted_profile",
-                "ask_pesel")
+SIDE_INTENTS = ("ask_fees", "ask_processing_time", "ask_print_post", "ask_who_may_sign", "ask_trusted_profile", "ask_pesel")
 NONSENSE = "qwrtzp xkcdv blorft"
 
 
@@ -67,7 +67,8 @@ def values_for(name: str, today: datetime.date, situation: Situation) -> List[An
 
 def value_of(button_payload: str, name: str) -> Any:
     import json
-    return json.loads(button_payload[len("/inform"):])[name]
+
+    return json.loads(button_payload[len("/inform") :])[name]
 
 
 def prefixes(today: datetime.date) -> Dict[str, List[Dict[str, Any]]]:
@@ -130,7 +131,7 @@ def typo(text: str) -> str:
     word = words[longest]
     if len(word) >= 5:
         middle = len(word) // 2
-        words[longest] = word[:middle - 1] + word[middle] + word[middle - 1] + word[middle + 1:]
+        words[longest] = word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
     return " ".join(words)
 
 
@@ -144,19 +145,24 @@ def typed_value(question: str, language: str, today: datetime.date, situation: S
 
 def first_buttons(question: str, language: str, today: datetime.date, situation: Situation) -> List[Dict[str, str]]:
     if question == APPLICANT:
-        return [{"title": title, "payload": facts_payload({"applicant": who})}
-                for who, title in i18n.raw("conversation.applicant", language).items()]
+        return [
+            {"title": title, "payload": facts_payload({"applicant": who})}
+            for who, title in i18n.raw("conversation.applicant", language).items()
+        ]
     if question == AIMS:
-        return [{"title": i18n.t(f"conversation.goals.{goal}", language), "payload": facts_payload(facts)}
-                for goal, facts in goals().items()]
+        return [
+            {"title": i18n.t(f"conversation.goals.{goal}", language), "payload": facts_payload(facts)}
+            for goal, facts in goals().items()
+        ]
     if question == CONFIRM:
-        return [{"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"},
-                {"title": i18n.t("conversation.confirm_no", language), "payload": "/deny"}]
+        return [
+            {"title": i18n.t("conversation.confirm_yes", language), "payload": "/affirm"},
+            {"title": i18n.t("conversation.confirm_no", language), "payload": "/deny"},
+        ]
     offered = buttons(question, language, today, situation)
     if offered:
         return offered
-    return [{"title": d.isoformat(), "payload": payload(question, d.isoformat())}
-            for d in _date_values(question, today)]
+    return [{"title": d.isoformat(), "payload": payload(question, d.isoformat())} for d in _date_values(question, today)]
 
 
 def answer_kinds(question: str, language: str, today: datetime.date, situation: Situation) -> Iterator[Step]:
@@ -210,8 +216,12 @@ def all_paths(today: datetime.date) -> Iterator[Path_]:
             yield Path_(language, APPLICANT, step.kind, start + [step])
         for who in i18n.raw("conversation.applicant", language):
             chosen = Step(facts_payload({"applicant": who}), "prefix")
-            yield Path_(language, f"procedure for {who}", "button", start + [chosen, Step(
-                buttons("procedure", language, today, Situation())[0]["payload"], "button")])
+            yield Path_(
+                language,
+                f"procedure for {who}",
+                "button",
+                start + [chosen, Step(buttons("procedure", language, today, Situation())[0]["payload"], "button")],
+            )
         me = start + [Step(facts_payload({"applicant": "self"}), "prefix")]
         for question, answers in sorted(found.items()):
             if not question:

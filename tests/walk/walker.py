@@ -5,6 +5,7 @@ conversation's language; no question asked a third time; no known answer lost; a
 never ends in a restart. At the end of the path: the first button of every question leads to a
 recommendation.
 """
+
 from __future__ import annotations
 
 import json
@@ -138,6 +139,7 @@ class Walk:
 
     def _first_payload(self, asked: Optional[str], slots: Dict[str, Any]) -> str:
         from bot.routing import Situation
+
         if asked is None:
             return "/start_application"
         situation = Situation(**{k: v for k, v in slots.items() if k in SITUATION_FIELDS and v is not None})

@@ -3,6 +3,7 @@
 Buttons send exact values; people type "yes", "Ukraine", "31.12.2026" or "since March 2022".
 Each parser returns the value or None when the text does not answer the question.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -107,8 +108,7 @@ def parse_date(value: Any, lang: str, today: datetime.date, day_of_month: str = 
     words = text.split()
     # "since March 2022", "it ends on 31.12.2026": drop a few leading words until a date reads
     for start in range(min(len(words), 4)):
-        parsed = dateparser.parse(" ".join(words[start:]), languages=list(dict.fromkeys([lang, "en"])),
-                                  settings=settings)
+        parsed = dateparser.parse(" ".join(words[start:]), languages=list(dict.fromkeys([lang, "en"])), settings=settings)
         if parsed:
             return parsed.date()
     return None
@@ -137,6 +137,7 @@ def parse(field: str, value: Any, lang: str, today: datetime.date, intent: Optio
 
 def _plain(text: str) -> str:
     import unicodedata
+
     decomposed = unicodedata.normalize("NFKD", normal(text).replace("ł", "l"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

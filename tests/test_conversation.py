@@ -1,0 +1,170 @@
+"""bot.conversation without Rasa: one call of turn(state, message, today) per row, in each language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import i18n
+from bot.conversation import Link, Message, Outcome, Pass, Say, State, ToQuestions, turn
+from bot.conversation.state import CONFIRM
+from bot.routing import text_constants
+
+LANGS = ["en", "pl", "uk", "ru"]
+ME = {"applicant": "self"}
+WORKER = {
+    **ME,
+    "procedure": "temporary_residence",
+    "citizenship": "IN",
+    "purpose": "work",
+    "in_poland": True,
+    "permit_expires": "2027-01-10",
+    "minor": False,
+    "has_pesel": True,
+    "has_trusted_profile": True,
+}
+UKRAINE = {"en": "Ukraine", "pl": "Ukraina", "uk": "Україна", "ru": "Украина"}
+YES = {"en": "yes", "pl": "tak", "uk": "так", "ru": "да"}
+DONT_KNOW = {"en": "I don't know", "pl": "nie wiem", "uk": "не знаю", "ru": "не знаю"}
+
+
+def texts(replies):
+    return " | ".join(r.text for r in replies if isinstance(r, (Say, Outcome, Link)))
+
+
+def say(state, text, intent="inform", step="form", **message):
+    lang = state.language
+    return Message(text=text, intent=intent, step=step, language=lang, previous_language=lang, **message)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_button_sets_its_value_and_the_engine_asks_next(lang, today):
+    state = State(answers=ME, language=lang, requested="procedure", asking=True)
+    message = say(state, '/inform{"procedure": "cukr"}', slots_set={"procedure": "cukr"}, slots_before={"procedure": None})
+    after, replies = turn(state, message, today)
+    assert after.answers["procedure"] == "cukr" and after.requested == "citizenship"
+    assert after.memo["asked"]["citizenship"] == 1 and replies == []
+    assert state.answers["procedure"] is None  # the state given is left as it was
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_typed_country_answers_the_question_asked(lang, today):
+    state = State(answers={**ME, "procedure": "temporary_residence"}, language=lang, requested="citizenship", asking=True)
+    after, _ = turn(state, say(state, UKRAINE[lang]), today)
+    assert after.answers["citizenship"] == "UA" and after.requested == "ukr_status"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_typed_yes_answers_a_yes_no_question(lang, today):
+    known = {**ME, "procedure": "cukr", "citizenship": "UA"}
+    state = State(answers=known, language=lang, requested="ukr_status", asking=True)
+    after, _ = turn(state, say(state, YES[lang], "affirm"), today)
+    assert after.answers["ukr_status"] is True
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_i_dont_know_twice_goes_on_without_the_answer(lang, today):
+    known = {k: v for k, v in WORKER.items() if k != "permit_expires"}
+    state = State(
+        answers=known, language=lang, requested="permit_expires", asking=True, memo={"asked": {"permit_expires": 1}}
+    )
+    after, _ = turn(state, say(state, DONT_KNOW[lang]), today)
+    assert "permit_expires" in after.memo["unsure"] and after.requested == "permit_expires"
+    again, replies = turn(after, say(after, DONT_KNOW[lang]), today)
+    assert "permit_expires" in again.memo["unknown"] and again.requested != "permit_expires"
+    assert texts(replies)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_facts_read_from_a_first_message_are_confirmed_first(lang, today):
+    first = {
+        "en": "I am from Georgia and I live in Warsaw",
+        "pl": "Jestem z Gruzji i mieszkam w Warszawie",
+        "uk": "Я з Грузії і живу у Варшаві",
+        "ru": "Я из Грузии и живу в Варшаве",
+    }
+    state = State(language=lang)
+    after, _ = turn(state, say(state, first[lang]), today)
+    assert after.requested == CONFIRM and after.memo["pending"].get("citizenship") == "GE"
+    assert after.answers["citizenship"] is None
+    confirmed, _ = turn(after, say(after, YES[lang], "affirm"), today)
+    assert confirmed.answers["citizenship"] == "GE" and confirmed.memo["pending"] == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_side_question_during_the_questions_is_left_to_the_rules(lang, today):
+    state = State(answers={**ME, "procedure": "cukr"}, language=lang, requested="citizenship", asking=True)
+    after, replies = turn(state, say(state, "how much does it cost?", "ask_fees"), today)
+    assert replies == [Pass()] and after == state
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_side_answer_comes_from_the_catalog(lang, today):
+    state = State(language=lang)
+    after, replies = turn(state, say(state, "/ask_fees", "ask_fees", step="reply"), today)
+    assert replies[0].text.startswith(i18n.t("faq.ask_fees", lang, **text_constants()))
+    assert after.answers == state.answers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_facts_stated_with_an_out_of_scope_intent_go_to_the_questions(lang, today):
+    state = State(language=lang)
+    _, replies = turn(state, say(state, UKRAINE[lang] + ", Warszawa", "out_of_scope", step="fallback"), today)
+    assert replies == [ToQuestions()]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_back_start_over_and_stop(lang, today):
+    state = State(
+        answers=WORKER,
+        language=lang,
+        requested="has_qualified_signature",
+        asking=True,
+        recent=["has_trusted_profile", "has_pesel"],
+    )
+    back, replies = turn(state, say(state, "/go_back", "go_back", step="back"), today)
+    assert back.answers["has_trusted_profile"] is None and back.memo["back_from"] == {"has_trusted_profile": True}
+    assert texts(replies) == i18n.t("chat.go_back", lang)
+    fresh, _ = turn(state, say(state, "/start_over", "start_over", step="start_over"), today)
+    assert fresh.cleared and fresh.answers["procedure"] is None and fresh.language == lang
+    stopped, _ = turn(state, say(state, "/stop", "stop", step="stop"), today)
+    assert stopped.stopped and not stopped.asking and stopped.answers == state.answers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_outcome_once_then_the_link(lang, today):
+    state = State(answers={**WORKER, "has_qualified_signature": False}, language=lang)
+    after, replies = turn(state, say(state, "", step="outcome"), today)
+    assert isinstance(replies[0], Outcome) and replies[0].recommendation["channel"]
+    again, replies = turn(after, say(after, "", step="outcome"), today)
+    assert not any(isinstance(r, Outcome) for r in replies)
+    _, replies = turn(after, say(after, "/get_link", "get_link", step="handoff", channel="rest"), today)
+    assert isinstance(replies[0], Link) and replies[0].link["url"] in replies[0].text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_link_before_the_questions_are_done(lang, today):
+    state = State(answers={**ME, "procedure": "cukr"}, language=lang)
+    _, replies = turn(state, say(state, "/get_link", "get_link", step="handoff"), today)
+    assert texts(replies) == i18n.t("handoff.not_ready", lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_language_button_switches_the_language(lang, today):
+    other = "pl" if lang != "pl" else "uk"
+    state = State(language=lang)
+    message = say(
+        state,
+        f'/change_language{{"language": "{other}"}}',
+        "change_language",
+        step="reply",
+        entities=[{"entity": "language", "value": other}],
+    )
+    after, replies = turn(state, message, today)
+    assert after.language == other and texts(replies) == i18n.t("chat.change_language", other)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_question_is_asked_in_the_language(lang, today):
+    state = State(answers={**ME, "procedure": "cukr"}, language=lang, requested="citizenship")
+    _, replies = turn(state, say(state, "", step="ask"), today)
+    assert len(replies) == 1 and replies[0].buttons
