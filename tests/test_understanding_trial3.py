@@ -132,3 +132,16 @@ def test_a_status_regained_after_the_reference_day(text, lang):
 )
 def test_the_reference_day_with_since_is_the_start(text, lang, expected):
     check(text, lang, "ukr_status_on_2025_06_04" if "не" in text.split() else None, None, expected)
+
+
+# losing the job, or a new employer, is a change of permit (facts 10.3), also typed in Latin letters
+@pytest.mark.parametrize("text, lang", [
+    ("ya iz Kazakhstana, karta pobytu do avgusta 2027. menya uvolili, uzhe nashel novogo rabotodatelya. chto delat?", "ru"),
+    ("меня уволили, нашёл нового работодателя, что делать?", "ru"),
+    ("мене звільнили, знайшов нового роботодавця", "uk"),
+    ("i lost my job last week and found a new employer, what now?", "en"),
+    ("zwolnili mnie, mam nowego pracodawce, co robic?", "pl"),
+    ("chodzi o zmiane pracodawcy", "pl"),
+])
+def test_a_lost_job_or_new_employer_is_a_change_of_permit(text, lang):
+    check(text, lang, None, None, {"procedure": "permit_change"})
