@@ -145,3 +145,16 @@ def test_the_reference_day_with_since_is_the_start(text, lang, expected):
 ])
 def test_a_lost_job_or_new_employer_is_a_change_of_permit(text, lang):
     check(text, lang, None, None, {"procedure": "permit_change"})
+
+
+# a country denied is never the citizenship ("и нет, я не из Украины" changed Latvia to Ukraine)
+@pytest.mark.parametrize("text, lang, expected", [
+    ("а PESEL мне нужен? и нет, я не из Украины, если что", "ru", ABSENT),
+    ("nie jestem z Ukrainy", "pl", ABSENT),
+    ("я не з України", "uk", ABSENT),
+    ("I'm not from Ukraine, I'm from Latvia", "en", "LV"),
+    ("I'm from Georgia, not Ukraine", "en", "GE"),
+    ("нет, из Грузии", "ru", "GE"),
+])
+def test_a_denied_country_is_not_the_citizenship(text, lang, expected):
+    check(text, lang, None, {"citizenship": "LV"}, {"citizenship": expected})

@@ -56,7 +56,16 @@ def _cue_score(r: Reading, mention: Mention, cues: List[Match], travel: List[Mat
     return 1
 
 
+def _denied(r: Reading, mention: Mention) -> bool:
+    """"я не из Украины", "I'm not from Ukraine": a negation shortly before the country in its clause."""
+    clause = r.clause_of(mention.start)
+    return any(r.clause_of(n.start) == clause and n.end <= mention.start and mention.start - n.end <= 3
+               for n in r.negating())
+
+
 def _score(r: Reading, mention: Mention, cues: List[Match], travel: List[Match]) -> int:
+    if _denied(r, mention):
+        return 0
     score = _cue_score(r, mention, cues, travel)
     named_after = [p for p in r.kind("person") if p.start == mention.end and p.label[1] not in ("self", "other")]
     if named_after:
