@@ -168,3 +168,28 @@ def test_each_question_is_asked_in_the_language(lang, today):
     state = State(answers={**ME, "procedure": "cukr"}, language=lang, requested="citizenship")
     _, replies = turn(state, say(state, "", step="ask"), today)
     assert len(replies) == 1 and replies[0].buttons
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("procedure, expected", [("cukr", "ask_cukr_employer"), ("temporary_residence", "ask_employer")])
+def test_the_employer_question_is_answered_for_the_procedure(lang, procedure, expected, today):
+    """ "does my employer have to sign anything?" while applying for CUKR: nothing (not Annex 1)."""
+    state = State(answers={**ME, "procedure": procedure, "citizenship": "UA"}, language=lang)
+    _, replies = turn(state, say(state, "/ask_employer", "ask_employer", step="reply"), today)
+    assert replies[0].text.startswith(i18n.t(f"faq.{expected}", lang, **text_constants()))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("person", ["employee", "wife", "husband", "parent", "relative", "self", "child"])
+def test_the_steps_say_whose_they_are(lang, person, today):
+    answers = {**WORKER, "applicant": person, "has_qualified_signature": False}
+    state = State(answers=answers, language=lang)
+    _, replies = turn(state, say(state, "", step="outcome"), today)
+    steps = [r.text for r in replies if isinstance(r, Say) and i18n.t("render.steps", lang) in r.text]
+    assert len(steps) == 1
+    key = f"conversation.steps_for.{person}"
+    assert i18n.has(key, lang) == (person not in ("self", "child"))
+    if i18n.has(key, lang):
+        assert steps[0].startswith(i18n.t(key, lang))
+    else:
+        assert steps[0].startswith(i18n.t("render.steps", lang))

@@ -135,26 +135,35 @@ def test_the_reference_day_with_since_is_the_start(text, lang, expected):
 
 
 # losing the job, or a new employer, is a change of permit (facts 10.3), also typed in Latin letters
-@pytest.mark.parametrize("text, lang", [
-    ("ya iz Kazakhstana, karta pobytu do avgusta 2027. menya uvolili, uzhe nashel novogo rabotodatelya. chto delat?", "ru"),
-    ("меня уволили, нашёл нового работодателя, что делать?", "ru"),
-    ("мене звільнили, знайшов нового роботодавця", "uk"),
-    ("i lost my job last week and found a new employer, what now?", "en"),
-    ("zwolnili mnie, mam nowego pracodawce, co robic?", "pl"),
-    ("chodzi o zmiane pracodawcy", "pl"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        (
+            "ya iz Kazakhstana, karta pobytu do avgusta 2027. menya uvolili, uzhe nashel novogo rabotodatelya. chto delat?",
+            "ru",
+        ),
+        ("меня уволили, нашёл нового работодателя, что делать?", "ru"),
+        ("мене звільнили, знайшов нового роботодавця", "uk"),
+        ("i lost my job last week and found a new employer, what now?", "en"),
+        ("zwolnili mnie, mam nowego pracodawce, co robic?", "pl"),
+        ("chodzi o zmiane pracodawcy", "pl"),
+    ],
+)
 def test_a_lost_job_or_new_employer_is_a_change_of_permit(text, lang):
     check(text, lang, None, None, {"procedure": "permit_change"})
 
 
 # a country denied is never the citizenship ("и нет, я не из Украины" changed Latvia to Ukraine)
-@pytest.mark.parametrize("text, lang, expected", [
-    ("а PESEL мне нужен? и нет, я не из Украины, если что", "ru", ABSENT),
-    ("nie jestem z Ukrainy", "pl", ABSENT),
-    ("я не з України", "uk", ABSENT),
-    ("I'm not from Ukraine, I'm from Latvia", "en", "LV"),
-    ("I'm from Georgia, not Ukraine", "en", "GE"),
-    ("нет, из Грузии", "ru", "GE"),
-])
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("а PESEL мне нужен? и нет, я не из Украины, если что", "ru", ABSENT),
+        ("nie jestem z Ukrainy", "pl", ABSENT),
+        ("я не з України", "uk", ABSENT),
+        ("I'm not from Ukraine, I'm from Latvia", "en", "LV"),
+        ("I'm from Georgia, not Ukraine", "en", "GE"),
+        ("нет, из Грузии", "ru", "GE"),
+    ],
+)
 def test_a_denied_country_is_not_the_citizenship(text, lang, expected):
     check(text, lang, None, {"citizenship": "LV"}, {"citizenship": expected})

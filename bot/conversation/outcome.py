@@ -6,7 +6,7 @@ import datetime
 import json
 from typing import Any, List, Optional, Tuple
 
-from bot import links
+from bot import i18n, links
 from bot.conversation.asks import about
 from bot.conversation.reading import is_question
 from bot.conversation.reply import Link, Outcome, Say
@@ -75,6 +75,9 @@ def outcome(state: State, message: Message, lang: str, today: datetime.date) -> 
         # "Who signs: you" would be wrong when the person asks for someone else
         decision = decision.replace(say(f"render.signer.{rec.signer}", lang), say(note, lang))
     replies: List[Any] = [Outcome(say("chat.recommendation_intro", lang) + "\n" + decision, json.loads(rec.json()))]
+    if rec.steps and rec.signer == "applicant" and i18n.has(f"conversation.steps_for.{person}", lang):
+        # an employer or a husband reads steps written to "you": say whose steps they are
+        details = [say(f"conversation.steps_for.{person}", lang) + "\n" + details[0], *details[1:]]
     replies += [Say(part) for part in details]
     # the hand-off: the personal link and QR code
     replies.append(Say(say("chat.ask_more", lang), link_button(lang)))

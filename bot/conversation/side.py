@@ -119,11 +119,14 @@ def tells_a_situation(understood: Any) -> bool:
 def fitting_topic(intent: Optional[str], answers: Dict[str, Any], understood: Any) -> Optional[str]:
     """The side answer whose topic fits the person: the CUKR employer's text only where CUKR is at stake
     (an employer of Georgian workers, a Moldovan worker get the employer's part of a permit, Annex 1)."""
-    if intent != "ask_cukr_employer":
+    if intent not in ("ask_cukr_employer", "ask_employer"):
         return intent
     said = {name: fact.value for name, fact in (understood.facts if understood else {}).items()}
     facts = {**{name: answers.get(name) for name in ("citizenship", "ukr_status", "procedure")}, **said}
     cukr_at_stake = facts.get("ukr_status") is True or facts.get("procedure") == "cukr"
+    if intent == "ask_employer":
+        # "does my employer have to sign anything?" while applying for CUKR: nothing, not Annex 1
+        return "ask_cukr_employer" if facts.get("procedure") == "cukr" else intent
     other_citizens = facts.get("citizenship") not in (None, "UA") and not cukr_at_stake
     worker = bool(understood and understood.role == "employee")
     return "ask_employer" if other_citizens or (worker and not cukr_at_stake) else intent

@@ -57,10 +57,11 @@ def _cue_score(r: Reading, mention: Mention, cues: List[Match], travel: List[Mat
 
 
 def _denied(r: Reading, mention: Mention) -> bool:
-    """"я не из Украины", "I'm not from Ukraine": a negation shortly before the country in its clause."""
+    """ "я не из Украины", "I'm not from Ukraine": a negation shortly before the country in its clause."""
     clause = r.clause_of(mention.start)
-    return any(r.clause_of(n.start) == clause and n.end <= mention.start and mention.start - n.end <= 3
-               for n in r.negating())
+    return any(
+        r.clause_of(n.start) == clause and n.end <= mention.start and mention.start - n.end <= 3 for n in r.negating()
+    )
 
 
 def _score(r: Reading, mention: Mention, cues: List[Match], travel: List[Match]) -> int:
