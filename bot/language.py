@@ -103,7 +103,9 @@ def _transliterated(words: List[str], current: Optional[str]) -> Optional[str]:
     """uk or ru for Ukrainian or Russian typed in Latin letters ("ya z Ukrainy, maju status")."""
     vocab = vocabulary()
     known = set(vocab["transliterated"]["uk"]) | set(vocab["transliterated"]["ru"])
-    if not words or sum(w in known for w in words) * 2 < len(words):
+    # half the words; a third is enough to go on in a Ukrainian or Russian conversation
+    share = 3 if current in ("uk", "ru") else 2
+    if not words or sum(w in known for w in words) * share < len(words):
         return None
     scores = {lang: sum(w in vocab["transliterated_only"][lang] for w in words) for lang in ("uk", "ru")}
     if (
