@@ -213,8 +213,9 @@ def test_transliterated_russian_and_ukrainian_hold_for_several_turns(turns, star
         ("ja zh napysav, z 20.08.2025", "uk", "uk"),
         ("tak, ye profil zaufany, cherez bank zrobyv", "uk", "uk"),
         ("ya uzhe pisal, s 20.08.2025", "ru", "ru"),
-    ("a po pochte mozhno otpravit?", "ru", "ru"), ("daj ssylku na spisok pozhaluysta", "ru", "ru"),
-    ("a mozhna nadislaty poshtoyu?", "uk", "uk"),
+        ("a po pochte mozhno otpravit?", "ru", "ru"),
+        ("daj ssylku na spisok pozhaluysta", "ru", "ru"),
+        ("a mozhna nadislaty poshtoyu?", "uk", "uk"),
         ("da, est profil zaufany, cherez bank sdelal", "ru", "ru"),
     ],
 )
