@@ -167,3 +167,17 @@ def test_a_lost_job_or_new_employer_is_a_change_of_permit(text, lang):
 )
 def test_a_denied_country_is_not_the_citizenship(text, lang, expected):
     check(text, lang, None, {"citizenship": "LV"}, {"citizenship": expected})
+
+
+# a day with its year beats an earlier one whose year had to be guessed
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("90 days from 12 sept, so 10.12.2026 i think", "en"),
+        ("90 dni od 12 wrzesnia, czyli 10.12.2026", "pl"),
+        ("90 днів від 12 вересня, тобто 10.12.2026", "uk"),
+        ("90 дней с 12 сентября, то есть 10.12.2026", "ru"),
+    ],
+)
+def test_the_day_said_with_its_year_is_the_end_date(text, lang):
+    check(text, lang, "permit_expires", None, {"permit_expires": datetime.date(2026, 12, 10)})

@@ -4,6 +4,7 @@ words point to ("valid until" / "since" with UKR); a birth date is never either.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Optional, Tuple
 
 from bot.routing import load_rules
@@ -13,6 +14,7 @@ from bot.understanding.held import held_documents
 from bot.understanding.reading import Reading
 
 DATE_FIELDS = ("permit_expires", "ukr_status_since")
+_YEAR = re.compile(r"\b\d{4}\b|\d{1,2}[./-]\d{1,2}[./-]\d{2}\b")
 #: the day on which UKR status must have been held (rules.yml constants, Art. 42c)
 REFERENCE_DAY = datetime.date.fromisoformat(str(load_rules().constants["ukr_reference_day"]))
 
@@ -103,7 +105,9 @@ def read_dates(r: Reading) -> None:
         # same field ("з березня 2022 ... UKR з 10.03.2022"); "for a month" later is another matter; and
         # a status got again ("знову отримав UKR 20.11.2025") is the current one
         again = field == "ukr_status_since" and _cued(r, date, cues, "again")
-        if chosen is None or (chosen[0] == field and (_refines(date, chosen[1]) or again)):
+        # "90 days from 12 sept, so 10.12.2026": a day with its year beats one whose year was guessed
+        dated = _YEAR.search(date.text) and not _YEAR.search(chosen[1].text) if chosen else False
+        if chosen is None or (chosen[0] == field and (_refines(date, chosen[1]) or again or dated)):
             chosen = (field, date)
     if chosen:
         field, date = chosen
