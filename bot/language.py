@@ -116,7 +116,11 @@ def _transliterated(words: List[str], current: Optional[str]) -> Optional[str]:
         # "da verno", "tak, dobre" in a Ukrainian or Russian conversation: it goes on as it was
         return current
     if not any(scores.values()):
-        return None
+        # "vremennoe prozhivanie, karta pobytu" in a Russian conversation: no Polish or English word of its
+        # own, so it goes on as it was ("jestem z Ukrainy, mam ..." is Polish)
+        others = set(vocab["sentence_words"].get("pl", ())) | set(vocab["sentence_words"].get("en", ()))
+        foreign = any(w in others and w not in known and w not in vocab["shared_latin"] for w in words)
+        return current if current in ("uk", "ru") and not foreign else None
     if scores["uk"] == scores["ru"]:
         return current if current in ("uk", "ru") else "uk"
     return max(scores, key=scores.get)
