@@ -193,3 +193,22 @@ def test_the_steps_say_whose_they_are(lang, person, today):
         assert steps[0].startswith(i18n.t(key, lang))
     else:
         assert steps[0].startswith(i18n.t("render.steps", lang))
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("yes correct. and to be clear im not the worker, im HR at the company", "en", True),
+        ("так. батько не тут, він у Харкові", "uk", True),
+        ("да, верно. жена не в Польше", "ru", True),
+        ("tak, zgadza sie. zona nie jest w Polsce", "pl", True),
+        ("no, I am not", "en", False),
+        ("ні, не так", "uk", False),
+        ("yes, but the date is not right", "en", False),
+    ],
+)
+def test_the_answer_to_right_opens_the_message(text, lang, expected):
+    """A yes said first answers "Right?"; a negation in the news after it is not a no (unless "but")."""
+    from bot.conversation.parsing import parse_bool
+
+    assert parse_bool(text, lang) is expected

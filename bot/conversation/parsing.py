@@ -32,16 +32,51 @@ def contains(text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text) is not None
 
 
-def parse_bool(value: Any, lang: str, intent: Optional[str] = None) -> Optional[bool]:
-    if isinstance(value, bool):
-        return value
-    text = normal(str(value or ""))
-    if text in ("true", "false"):
-        return text == "true"
+#: words that take back a yes said before them ("tak, ale data jest zła")
+CONTRAST = {
+    "but",
+    "however",
+    "except",
+    "ale",
+    "lecz",
+    "jednak",
+    "tylko",
+    "але",
+    "однак",
+    "тільки",
+    "но",
+    "однако",
+    "только",
+    "no",
+    "ale",
+    "tolko",
+    "tilky",
+}
+
+
+def _yes_no_in(text: str, lang: str) -> Optional[bool]:
     # negatives first: "no, I am not" holds "i am" too
     for answer in ("false", "true"):
         if any(contains(text, w) for w in i18n.raw(f"answers.{answer}", lang)):
             return answer == "true"
+    return None
+
+
+def parse_bool(value: Any, lang: str, intent: Optional[str] = None) -> Optional[bool]:
+    if isinstance(value, bool):
+        return value
+    raw = str(value or "")
+    text = normal(raw)
+    if text in ("true", "false"):
+        return text == "true"
+    # "yes correct. and to be clear im not the worker": the answer opens the message; what follows is news
+    first, _, rest = re.split(r"[.,;:!?\n]", raw.strip(), maxsplit=1)[0], None, raw.strip()
+    opening = _yes_no_in(normal(first), lang)
+    if opening is not None and not (set(normal(rest).split()) & CONTRAST):
+        return opening
+    found = _yes_no_in(text, lang)
+    if found is not None:
+        return found
     if intent in ("affirm", "deny"):
         return intent == "affirm"
     return None
