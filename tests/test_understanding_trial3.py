@@ -181,3 +181,16 @@ def test_a_denied_country_is_not_the_citizenship(text, lang, expected):
 )
 def test_the_day_said_with_its_year_is_the_end_date(text, lang):
     check(text, lang, "permit_expires", None, {"permit_expires": datetime.date(2026, 12, 10)})
+
+
+# a seasonal work permit asked for in Latin-typed Russian or Ukrainian (the fourth trial's all-null answer)
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("ne znayu, mne nuzhno razreshenie na sezonnuyu rabotu, rabotodatel est", "ru"),
+        ("razreshenie na rabotu, sezonnoe. ya ne v Polshe", "ru"),
+        ("potriben dozvil na sezonnu robotu", "uk"),
+    ],
+)
+def test_a_seasonal_work_permit_in_latin_letters(text, lang):
+    check(text, lang, "procedure", None, {"procedure": "work_permit", "purpose": "seasonal_work"})
