@@ -17,33 +17,14 @@ from typing import Any, Dict, List, Optional, Tuple
 from bot.conversation import reading as read
 from bot.conversation.parsing import parse_bool
 from bot.conversation.reply import Pass, Say
-from bot.conversation.side import REPLIES, reply_text
+from bot.conversation.side import FAQ_INTENTS, REPLIES, reply_text
 from bot.conversation.state import APPLICANT, CONFIRM, MAX_ASKS, Message, State, new_memo
 from bot.conversation.text import display, label, say, situation_from
 from bot.routing import SITUATION_FIELDS, Situation, recommend
 
 #: Intents that leave the question for a moment; rules answer them and come back to the form.
 CONTROL = {"go_back", "stop", "start_over", "goodbye", "change_language", "change_answer", "forget_me", "get_link"}
-SIDE_QUESTIONS = {
-    "ask_cukr",
-    "ask_signature",
-    "ask_paper",
-    "ask_mos",
-    "ask_fees",
-    "ask_fingerprints",
-    "ask_confirmation",
-    "ask_employer",
-    "ask_pesel",
-    "ask_human",
-    "ask_processing_time",
-    "ask_print_post",
-    "ask_who_may_sign",
-    "ask_posted_application",
-    "ask_trusted_profile",
-    "ask_cukr_employer",
-    "greet",
-    "thank",
-}
+SIDE_QUESTIONS = {*FAQ_INTENTS, "greet", "thank"}
 INTERRUPTIONS = CONTROL | SIDE_QUESTIONS
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import lru_cache
 from typing import Any, Optional
 
 import dateparser
@@ -32,26 +33,11 @@ def contains(text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text) is not None
 
 
-#: words that take back a yes said before them ("tak, ale data jest zła")
-CONTRAST = {
-    "but",
-    "however",
-    "except",
-    "ale",
-    "lecz",
-    "jednak",
-    "tylko",
-    "але",
-    "однак",
-    "тільки",
-    "но",
-    "однако",
-    "только",
-    "no",
-    "ale",
-    "tolko",
-    "tilky",
-}
+@lru_cache(maxsize=None)
+def contrast_words() -> frozenset:
+    """Words that take back a yes said before them ("tak, ale data jest zła"), from every catalog:
+    people mix languages ("da, no ...")."""
+    return frozenset(w for lang in i18n.SUPPORTED_LANGUAGES for w in i18n.raw("answers.contrast", lang))
 
 
 def _yes_no_in(text: str, lang: str) -> Optional[bool]:
@@ -70,9 +56,8 @@ def parse_bool(value: Any, lang: str, intent: Optional[str] = None) -> Optional[
     if text in ("true", "false"):
         return text == "true"
     # "yes correct. and to be clear im not the worker": the answer opens the message; what follows is news
-    first, _, rest = re.split(r"[.,;:!?\n]", raw.strip(), maxsplit=1)[0], None, raw.strip()
-    opening = _yes_no_in(normal(first), lang)
-    if opening is not None and not (set(normal(rest).split()) & CONTRAST):
+    opening = _yes_no_in(normal(re.split(r"[.,;:!?\n]", raw.strip(), maxsplit=1)[0]), lang)
+    if opening is not None and not set(text.split()) & contrast_words():
         return opening
     found = _yes_no_in(text, lang)
     if found is not None:

@@ -18,6 +18,26 @@ from bot.routing import SITUATION_FIELDS, load_rules, recommend
 from bot.understanding import understand
 
 #: intent -> catalog key of the answer
+#: the side questions answered from the catalog's faq texts
+FAQ_INTENTS = (
+    "ask_cukr",
+    "ask_signature",
+    "ask_paper",
+    "ask_mos",
+    "ask_fees",
+    "ask_fingerprints",
+    "ask_confirmation",
+    "ask_employer",
+    "ask_pesel",
+    "ask_human",
+    "ask_processing_time",
+    "ask_print_post",
+    "ask_who_may_sign",
+    "ask_posted_application",
+    "ask_trusted_profile",
+    "ask_cukr_employer",
+)
+
 REPLIES = {
     "greet": "chat.greet",
     "goodbye": "chat.goodbye",
@@ -26,27 +46,7 @@ REPLIES = {
     "deny": "chat.deny_idle",
     "out_of_scope": "chat.out_of_scope",
     "change_language": "chat.change_language",
-    **{
-        intent: f"faq.{intent}"
-        for intent in (
-            "ask_cukr",
-            "ask_signature",
-            "ask_paper",
-            "ask_mos",
-            "ask_fees",
-            "ask_fingerprints",
-            "ask_confirmation",
-            "ask_employer",
-            "ask_pesel",
-            "ask_human",
-            "ask_processing_time",
-            "ask_print_post",
-            "ask_who_may_sign",
-            "ask_posted_application",
-            "ask_trusted_profile",
-            "ask_cukr_employer",
-        )
-    },
+    **{intent: f"faq.{intent}" for intent in FAQ_INTENTS},
 }
 #: Answers that are no answer to a message stating facts: such a message goes to the questions.
 HANDED_ON = {"out_of_scope", "deny", "affirm", "greet"}

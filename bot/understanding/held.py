@@ -22,28 +22,6 @@ DOCUMENTS = {
     "eu_family_residence_card",
     "uk_withdrawal_agreement_card",
 }
-#: done-words that also say so when they come before the document ("zaregistrirovala dlya menya oswiadczenie")
-_DONE = {
-    "zarejestrowal",
-    "zarejestrowala",
-    "zarejestrowali",
-    "registered",
-    "zaregistrirovala",
-    "zaregistrirovali",
-    "zaregistriroval",
-    "зарегистрировала",
-    "зарегистрировали",
-    "зарегистрировал",
-    "зареєструвала",
-    "зареєстрували",
-    "зареєстрував",
-    "already",
-    "juz",
-    "уже",
-    "вже",
-    "uzhe",
-    "vzhe",
-}
 #: how far before a document a holding word or an aim still belongs to it ("on a valid karta pobytu")
 _REACH = 3
 
@@ -72,11 +50,7 @@ def _named_as_held(r: Reading, m: Match) -> bool:
     # "oswiadczenie uzhe est", "the work permit is already registered": said as done just after it
     done = any(r.clause_of(h.start) == clause and 0 <= h.start - m.end <= 1 for h in r.kind("held_after"))
     # "the firm already registered an oświadczenie for me": a done-word shortly before it
-    done = done or any(
-        r.clause_of(h.start) == clause and 0 <= m.start - h.end <= _REACH
-        for h in r.kind("held_after")
-        if h.label == ("held_after",) and r.tokens[h.start].surf in _DONE
-    )
+    done = done or any(r.clause_of(h.start) == clause and 0 <= m.start - h.end <= _REACH for h in r.kind("held_before"))
     return holding or ends or done
 
 

@@ -103,6 +103,7 @@ def _add_function(lex: Lexicon, data: dict) -> None:
         ("possessives", "possessive"),
         ("holding", "holding"),
         ("held_after", "held_after"),
+        ("held_before", "held_before"),
     ):
         lex.add(data.get(section), (label,))
     # "without a break", "без перерви": a negation word that says no "no" ("ignore" cancels it)
