@@ -107,6 +107,8 @@ def _transliterated(words: List[str], current: Optional[str]) -> Optional[str]:
     share = 3 if current in ("uk", "ru") else 2
     if not words or sum(w in known for w in words) * share < len(words):
         return None
+    if current in ("uk", "ru") and len(words) < MIN_WORDS_TO_SWITCH:
+        return current  # "dlja sebe" in a Ukrainian conversation: too short to switch between the two
     scores = {lang: sum(w in vocab["transliterated_only"][lang] for w in words) for lang in ("uk", "ru")}
     if (
         current in ("uk", "ru")

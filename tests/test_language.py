@@ -217,6 +217,8 @@ def test_transliterated_russian_and_ukrainian_hold_for_several_turns(turns, star
         ("dlja menja. ja ne rabotodatel", "ru", "ru"),
         ("vremennoe prozhivanie (karta pobytu) na biznes", "ru", "ru"),
         ("daj link na cheklist", "uk", "uk"),
+        ("dlja sebe", "uk", "uk"),
+        ("dlya sebya", "uk", "uk"),
         ("tak, profil zaufanyj je", "uk", "uk"),
         ("a skilky chekaty?", "uk", "uk"),
         ("daj ssylku na spisok pozhaluysta", "ru", "ru"),
