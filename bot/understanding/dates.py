@@ -80,7 +80,7 @@ def _is_month(token: Token, vocab: Vocab) -> bool:
 def _number(token: Token, vocab: Vocab) -> Optional[float]:
     if token.surf.isdigit():
         return float(token.surf)
-    return vocab.number_words.get(token.surf)
+    return next((vocab.number_words[w] for w in (token.surf,) + token.alts if w in vocab.number_words), None)
 
 
 def find_dates(text: str, tokens: List[Token], lang: str, today: datetime.date, vocab: Vocab) -> List[DateMention]:
@@ -115,7 +115,7 @@ def find_dates(text: str, tokens: List[Token], lang: str, today: datetime.date, 
         words = [tokens[x].raw for x in range(start, end)]
         said = " ".join(words)
         value = _dateparser(said, lang, today)
-        english = next((name for stem, name in vocab.month_in_english.items() if token.surf.startswith(stem)), None)
+        english = next((name for stem, name in vocab.month_in_english.items() if token_matches(stem + "*", token)), None)
         if value is None and english:
             # dateparser knows "марта" but not "в марте", "у березні"
             words[k - start] = english

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
+from bot.understanding.latin import stem_skeleton
 from bot.understanding.text import Token, fold
 
 _SPLIT = re.compile(r"[\s\-/,.!;:()\"]+")
@@ -38,8 +39,11 @@ def token_matches(pattern: str, token: Token) -> bool:
         return True
     if pattern.endswith("*"):
         stem = pattern[:-1]
-        return token.surf.startswith(stem) or token.lemma.startswith(stem)
-    return pattern == token.surf or pattern == token.lemma or pattern == token.fuzzy
+        if token.surf.startswith(stem) or token.lemma.startswith(stem):
+            return True
+        key = stem_skeleton(stem) if token.skels else ""
+        return bool(key) and any(s.startswith(key) for s in token.skels)
+    return pattern == token.surf or pattern == token.lemma or pattern == token.fuzzy or pattern in token.alts
 
 
 class Lexicon:
@@ -51,6 +55,7 @@ class Lexicon:
         self._wild: Dict[str, List[Tuple[Tuple[str, ...], Tuple[str, ...]]]] = {}
         self._any: List[Tuple[Tuple[str, ...], Tuple[str, ...]]] = []
         self.words: set = set()
+        self._by_skeleton: Dict[str, List[Tuple[Tuple[str, ...], Tuple[str, ...]]]] = {}
 
     def add(self, phrases: Iterable[str], label: Sequence[str]) -> None:
         for phrase in phrases or ():
@@ -63,6 +68,9 @@ class Lexicon:
                 self._any.append(entry)
             elif first.endswith("*"):
                 self._wild.setdefault(first[:2], []).append(entry)
+                key = stem_skeleton(first[:-1])
+                if key:
+                    self._by_skeleton.setdefault(key[:2], []).append(entry)
             else:
                 self._by_first.setdefault(first, []).append(entry)
             self.words.update(w for w in pattern if not w.endswith("*") and w != "?")
@@ -72,11 +80,13 @@ class Lexicon:
         for i, token in enumerate(tokens):
             candidates = []
             # dict.fromkeys: each key once, in a fixed order (a set's order changes between runs)
-            for key in dict.fromkeys((token.surf, token.lemma, token.fuzzy)):
+            for key in dict.fromkeys((token.surf, token.lemma, token.fuzzy) + token.alts):
                 if key:
                     candidates.extend(self._by_first.get(key, ()))
-            for key in dict.fromkeys((token.surf[:2], token.lemma[:2])):
+            for key in dict.fromkeys((token.surf[:2], token.lemma[:2]) + tuple(a[:2] for a in token.alts)):
                 candidates.extend(self._wild.get(key, ()))
+            for key in dict.fromkeys(s[:2] for s in token.skels):
+                candidates.extend(self._by_skeleton.get(key, ()))
             candidates.extend(self._any)
             for pattern, label in candidates:
                 end = i + len(pattern)

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from bot.understanding.countries import country_index
 from bot.understanding.dates import DateMention, find_dates
+from bot.understanding.latin import latin_surface, skeletons
 from bot.understanding.lexicon import Match, longest_first
 from bot.understanding.text import Token, tokenize
 from bot.understanding.vocab import Vocab, vocab
@@ -38,7 +39,7 @@ def _spell(tokens: List[Token], v: Vocab, lang: str) -> None:
     names = country_index()[0]
     for token in tokens:
         word = token.surf
-        if len(word) < 5 or not word.isalpha() or word in v.lexicon.words or token.lemma in v.lexicon.words:
+        if len(word) < 5 or not word.isalpha() or word in v.lexicon.words or token.lemma in v.lexicon.words or token.alts:
             continue
         if (word,) in names or (token.lemma,) in names:
             continue
@@ -60,6 +61,10 @@ class Reading:
             # "dont" must stay a negation, not become "do"
             if token.surf in self.v.keep_surface:
                 token.lemma = token.surf
+            latin = latin_surface(token.raw) if lang in ("uk", "ru") else ""
+            if latin:
+                token.skels = skeletons(latin)
+                token.alts = self.v.latin.readings(latin)
         _spell(self.tokens, self.v, lang)
         self.matches = self.v.lexicon.find(self.tokens)
         self.language_request: Optional[str] = None

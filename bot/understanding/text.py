@@ -92,6 +92,9 @@ class Token:
     clause: int
     sentence: int = 0
     fuzzy: Optional[str] = None  # the vocabulary word a typo most likely meant
+    # Ukrainian or Russian typed in Latin letters: the Cyrillic vocabulary words it may be (latin.py)
+    alts: Tuple[str, ...] = ()
+    skels: Tuple[str, ...] = ()
 
 
 _morph = {}

@@ -9,12 +9,13 @@ with Ukrainian and Russian sharing theirs, since they are mixed too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List
 
 import yaml
 
+from bot.understanding.latin import LatinIndex
 from bot.understanding.lexicon import Lexicon, compile_phrase
 from bot.understanding.text import fold
 
@@ -64,6 +65,13 @@ class Vocab:
     age_gap: FrozenSet[str] = frozenset()
     interjections: FrozenSet[str] = frozenset()
     month_in_english: Dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def latin(self) -> LatinIndex:
+        """Built on the first Latin-typed Ukrainian or Russian word (about 1.5 s), not at start."""
+        words = set(self.lexicon.words) | self.time_units.words | self.age_units.words | set(self.number_words)
+        words |= {m for m in self.months if not m.endswith("*")}
+        return LatinIndex(words, self.keep_surface)
 
 
 def _add_content(lex: Lexicon, data: dict) -> None:
