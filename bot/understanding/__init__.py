@@ -63,6 +63,9 @@ def warm_up() -> None:
         ("pl", "mam pesel do 1 marca 2027"),
         ("uk", "я з України до 1 березня 2027"),
         ("ru", "я из России до 1 марта 2027"),
+        # the index of Latin-typed Ukrainian and Russian (latin.py) is built on its first use
+        ("uk", "ja z Ukrajiny"),
+        ("ru", "ya iz Rossii"),
     ):
         understand(text, language, None, datetime.date(2026, 1, 1))
 
