@@ -31,7 +31,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 import sqlalchemy as sa
 import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from connectors import action_results, event_types
@@ -68,12 +68,16 @@ def _store_failed() -> None:
 
 
 def asked_to_forget(tracker: DialogueStateTracker) -> bool:
-    """True when `action_forget_me` ran after the latest user message."""
+    """True when `action_forget_me` ran after the latest user message and reset the slots (Rasa logs
+    an action's events after it): a typed message that named no deleting is only answered."""
+    reset = False
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
+        if isinstance(event, AllSlotsReset):
+            reset = True
         if isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION:
-            return True
+            return reset
     return False
 
 

@@ -212,3 +212,53 @@ def test_the_answer_to_right_opens_the_message(text, lang, expected):
     from bot.conversation.parsing import parse_bool
 
     assert parse_bool(text, lang) is expected
+
+
+def _forget_words():
+    return [(lang, word) for lang in LANGS for word in i18n.raw("answers.forget", lang)]
+
+
+@pytest.mark.parametrize("lang,word", _forget_words())
+def test_a_typed_request_naming_deletion_deletes(lang, word, today):
+    state = State(answers=WORKER, language=lang, requested="has_pesel", asking=True)
+    after, replies = turn(state, say(state, f"{word}!", "forget_me", step="forget"), today)
+    assert after.cleared and texts(replies) == i18n.t("forget.done", lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_forget_me_read_into_a_message_that_names_no_deletion_keeps_every_answer(lang, today):
+    """ "как не удалось?" was once read as "forget me" and deleted the conversation."""
+    state = State(answers=WORKER, language=lang, requested="has_pesel", asking=True)
+    text = {
+        "en": "what do you mean it failed?",
+        "pl": "jak to sie nie udalo?",
+        "uk": "як це не вдалося?",
+        "ru": "как не удалось?",
+    }
+    after, replies = turn(state, say(state, text[lang], "forget_me", step="forget"), today)
+    assert not after.cleared and after.answers == state.answers
+    assert texts(replies) == i18n.t("forget.kept", lang)
+    payloads = [b["payload"] for r in replies for b in r.buttons]
+    assert payloads == ["/start_application", "/forget_me"]
+    again, replies = turn(after, say(after, "/forget_me", "forget_me", step="forget"), today)
+    assert again.cleared and texts(replies) == i18n.t("forget.done", lang)
+
+
+def test_every_forget_me_training_example_names_deletion():
+    """A typed "forget me" deletes only when it names deleting: each way the model learnt to ask must."""
+    import glob
+
+    import yaml
+
+    from bot.conversation.navigation import asks_to_delete
+
+    examples = [
+        line.strip()[2:].strip()
+        for path in sorted(glob.glob("data/nlu/*.yml"))
+        for block in (yaml.safe_load(open(path, encoding="utf-8")) or {}).get("nlu", [])
+        if block.get("intent") == "forget_me"
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
+    assert len(examples) > 20
+    assert [e for e in examples if not asks_to_delete(e)] == []

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
@@ -56,6 +56,7 @@ def test_forget_me_deletes_the_whole_conversation_when_the_turn_is_saved(tmp_pat
         ActionExecuted("action_listen"),
         UserUttered("forget me", {"name": "forget_me"}),
         ActionExecuted("action_forget_me"),
+        AllSlotsReset(),
         BotUttered("Done"),
     ]:
         tracker.update(event)
@@ -64,6 +65,20 @@ def test_forget_me_deletes_the_whole_conversation_when_the_turn_is_saved(tmp_pat
     # the next turn starts a new, empty conversation that is stored as usual
     asyncio.run(store.save(_conversation("me", time.time())))
     assert len(_stored(store, "me").events) == 4
+
+
+def test_a_forget_me_that_kept_the_answers_deletes_nothing(tmp_path):
+    """A typed message the model took for "forget me" but that names no deleting ("как не удалось?")."""
+    store = _store(tmp_path)
+    tracker = _conversation("me", time.time())
+    for event in [
+        UserUttered("как не удалось?", {"name": "forget_me"}),
+        ActionExecuted("action_forget_me"),
+        BotUttered("Kept"),
+    ]:
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    assert len(_stored(store, "me").events) == 7
 
 
 def test_an_earlier_forget_does_not_delete_a_later_turn(tmp_path):

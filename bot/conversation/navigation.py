@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any, List, Optional, Tuple
 
+from bot import i18n
+from bot.conversation.parsing import contains, normal
 from bot.conversation.reply import Say
 from bot.conversation.state import APPLICANT, Message, State
 from bot.conversation.text import display, label, say
@@ -67,6 +69,22 @@ def stop(state: State, message: Message, lang: str, today: datetime.date) -> Tup
     return after, [Say(say("chat.goodbye" if message.intent == "goodbye" else "chat.stopped", lang))]
 
 
+def asks_to_delete(text: str) -> bool:
+    """Whether a typed message names deleting (i18n `answers.forget`, every catalog: people mix
+    languages): the intent model alone once read "как не удалось?" as "forget me"."""
+    said = normal(text)
+    return any(contains(said, word) for lang in i18n.SUPPORTED_LANGUAGES for word in i18n.raw("answers.forget", lang))
+
+
 def forget(state: State, message: Message, lang: str, today: datetime.date) -> Tuple[State, List[Any]]:
-    """ "Forget me": confirmed in the person's language; nothing is carried on, not even the language."""
-    return State(cleared=True, stopped=True), [Say(say("forget.done", lang))]
+    """ "Forget me": confirmed in the person's language; nothing is carried on, not even the language.
+    A typed message that names no deleting loses nothing: the questions stop and a button deletes."""
+    if message.payload or asks_to_delete(message.text):
+        return State(cleared=True, stopped=True), [Say(say("forget.done", lang))]
+    after = state.copy()
+    after.asking, after.requested, after.stopped = False, None, True
+    buttons = [
+        {"title": say("forget.continue", lang), "payload": "/start_application"},
+        {"title": say("forget.delete", lang), "payload": "/forget_me"},
+    ]
+    return after, [Say(say("forget.kept", lang), buttons)]
