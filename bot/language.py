@@ -21,6 +21,9 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
+from bot.understanding.latin import skeleton
+from bot.understanding.vocab import vocab
+
 LANGUAGES = ("en", "pl", "uk", "ru")
 DEFAULT = "en"
 VOCABULARY = Path(__file__).with_name("language_vocabulary.yml")
@@ -99,10 +102,41 @@ def _strip_loanwords(text: str) -> str:
     return normalised.strip()
 
 
+@lru_cache(maxsize=None)
+def _skeletons(*lists: str) -> frozenset:
+    vocab = vocabulary()
+    return frozenset(skeleton(w) for name in lists for lang in ("uk", "ru") for w in vocab[name][lang])
+
+
+@lru_cache(maxsize=16384)
+def _typed_latin(word: str) -> bool:
+    """A Ukrainian or Russian word typed in Latin letters, however spelt: a listed word's skeleton
+    ("zdravstvujte" for "zdravstvuyte", bot.understanding.latin), or of four letters or more, a form of
+    a word of the understanding's vocabulary ("grazhdanka", "pereehat") that is no Polish or English word."""
+    if not re.fullmatch(r"[a-z]+", word):
+        return False
+    if skeleton(word) in _skeletons("transliterated"):
+        return True
+    if len(word) < 4 or word in _other_words():
+        return False
+    return any(vocab(lang).latin.readings(word) for lang in ("uk", "ru"))
+
+
+@lru_cache(maxsize=None)
+def _other_words() -> frozenset:
+    v = vocabulary()
+    return (
+        frozenset(v["sentence_words"].get("pl", ()))
+        | frozenset(v["sentence_words"].get("en", ()))
+        | frozenset(v["shared_latin"])
+    )
+
+
 def _transliterated(words: List[str], current: Optional[str]) -> Optional[str]:
     """uk or ru for Ukrainian or Russian typed in Latin letters ("ya z Ukrainy, maju status")."""
     vocab = vocabulary()
     known = set(vocab["transliterated"]["uk"]) | set(vocab["transliterated"]["ru"])
+    known |= {w for w in words if _typed_latin(w)}
     # half the words; a third is enough to go on in a Ukrainian or Russian conversation
     share = 3 if current in ("uk", "ru") else 2
     if not words or sum(w in known for w in words) * share < len(words):

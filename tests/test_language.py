@@ -1,6 +1,8 @@
 """Which language the assistant answers in (bot/language.py): asked for, sent by the channel,
 detected from what people type, or kept."""
 
+import re
+
 import pytest
 
 from bot.language import asked_for, choose, detect, requested_language
@@ -293,3 +295,44 @@ def test_a_whole_sentence_in_another_language_switches(text, current, expected):
 )
 def test_buttons_short_words_dates_and_legal_names_do_not_switch(text, current):
     assert choose(text, current=current) == current
+
+
+def _catalog_sentences(lang):
+    def strings(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from strings(value)
+        elif isinstance(node, str):
+            yield node
+
+    from bot import i18n
+
+    return [re.sub(r"\{[^}]*\}", "", t) for t in strings(i18n.catalog(lang)) if len(t.split()) >= 6]
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_every_polish_and_english_catalog_sentence_is_its_own_language(lang):
+    """Latin-typed Ukrainian and Russian are read by their skeleton (bot.understanding.latin): no Polish
+    or English sentence may be taken for them."""
+    sentences = _catalog_sentences(lang)
+    assert len(sentences) > 200
+    assert [s for s in sentences if detect(s, None) != lang] == []
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        (
+            "zdravstvujte. ja grazhdanka rossii, zhivu v kazani. moj muzh poliak, grazhdanin polshi, zhivet v gdanske. "
+            "hochu k nemu pereehat, kak poluchit vid na zhitelstvo? mozhno podat onlajn?",
+            "ru",
+        ),
+        ("dobryj vecher, ja gromadjanka Ukrajiny, zhyvu u Lodzi, pratsjuju na skladi, potribna karta pobytu", "uk"),
+        ("zdrastvujte, my iz Uzbekistana, zhivem v Poznani, syn hodit v shkolu", "ru"),
+    ],
+)
+def test_a_first_message_typed_in_latin_letters_however_spelt(text, lang):
+    assert detect(text, None) == lang
