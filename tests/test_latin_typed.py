@@ -127,3 +127,31 @@ def test_dont_know_typed_in_latin_is_dont_know(lang):
             if _CYRILLIC.search(latin):
                 continue
             assert understand(latin, lang, "ukr_status_on_2025_06_04", TODAY).dont_know, (scheme, latin)
+
+
+@pytest.mark.parametrize("lang,scheme", CASES)
+@pytest.mark.parametrize("field", ["procedure", "purpose"])
+def test_every_option_title_typed_in_latin_is_that_option(lang, scheme, field):
+    """A button's title typed instead of pressed, on a phone without Cyrillic ("zhit s semjoj")."""
+    from bot import i18n
+    from bot.conversation.parsing import parse_choice
+
+    typed = SCHEMES[lang][scheme]
+    options = i18n.raw(f"options.{field}", lang)
+    assert len(options) > 5
+    assert {value: parse_choice(field, typed(title), lang) for value, title in options.items()} == {
+        value: value for value in options
+    }
+
+
+@pytest.mark.parametrize("lang,scheme", CASES)
+def test_every_aim_title_of_two_words_typed_in_latin_is_that_aim(lang, scheme):
+    from bot import i18n
+    from bot.conversation.parsing import typed_goal
+    from bot.questions import goals
+
+    typed = SCHEMES[lang][scheme]
+    for goal, facts in goals().items():
+        title = i18n.t(f"conversation.goals.{goal}", lang)
+        if len(title.split()) > 1:
+            assert typed_goal(f"{typed(title)}, ja zhe pisala", lang) == dict(facts), (goal, typed(title))

@@ -18,6 +18,8 @@ from bot import i18n
 from rapidfuzz import fuzz
 
 from bot.questions import BOOL_FIELDS, DATE_FIELDS, goals
+from bot.understanding.latin import skeleton
+from bot.understanding.text import fold, romanize
 from bot.routing.models import Procedure, Purpose
 
 ENUMS = {"procedure": Procedure, "purpose": Purpose}
@@ -78,8 +80,25 @@ def parse_choice(field: str, value: Any, lang: str) -> Optional[str]:
     for canonical, phrases in i18n.raw(f"answers.{field}", lang).items():
         candidates.extend((p.lower(), canonical) for p in phrases)
     # the longest phrase found wins: "blue card" before "card", "visa extension" before "visa"
-    found = sorted(((len(p), c) for p, c in candidates if contains(text, p)), reverse=True)
+    # in Ukrainian and Russian also typed in Latin letters ("Mejdunarodnaia zascita")
+    latin = lang in ("uk", "ru") and text.isascii()
+    found = sorted(
+        ((len(p), c) for p, c in candidates if contains(text, p) or (latin and typed_in_latin(p, text))), reverse=True
+    )
     return found[0][1] if found else None
+
+
+def latin_key(text: str, j_is_zh: bool = False) -> str:
+    """Words as Ukrainian or Russian typed in any Latin spelling reduce to (bot.understanding.latin);
+    `j_is_zh`: the "j" of "jena", "grajdanstvo" stands for "ж"."""
+    words = [fold(word).replace(" ", "") for word in re.findall(r"[^\W\d_]+", re.sub("['\u2019\u02bc]", "", text))]
+    return " ".join(skeleton(romanize(w).replace("j", "zh") if j_is_zh else romanize(w)) for w in words)
+
+
+def typed_in_latin(phrase: str, text: str) -> bool:
+    """Whether `text` holds `phrase` (Cyrillic) typed in Latin letters, as whole words."""
+    wanted = f" {latin_key(phrase)} "
+    return any(wanted in f" {latin_key(text, j)} " for j in (False, True))
 
 
 def parse_country(value: Any, lang: str) -> Optional[str]:
@@ -167,6 +186,10 @@ def typed_goal(value: Any, lang: str) -> Optional[dict]:
     text = _plain(str(value or ""))
     if not text:
         return None
-    scored = [(fuzz.ratio(text, _plain(i18n.t(f"conversation.goals.{goal}", lang))), goal) for goal in goals()]
+    titles = {goal: i18n.t(f"conversation.goals.{goal}", lang) for goal in goals()}
+    scored = [(fuzz.ratio(text, _plain(title)), goal) for goal, title in titles.items()]
+    if lang in ("uk", "ru"):
+        # "zhit s semjoj, ja zhe pisala": a title of two words or more typed in Latin letters
+        scored += [(100, goal) for goal, title in titles.items() if len(title.split()) > 1 and typed_in_latin(title, text)]
     best, goal = max(scored)
     return dict(goals()[goal]) if best >= 85 else None
