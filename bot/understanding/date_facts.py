@@ -76,6 +76,18 @@ def _cued(r: Reading, date: DateMention, cues: list, kind: str) -> bool:
     return any(m.label[1] == kind and r.clause_of(m.start) == clause and m.start < date.start for m in cues)
 
 
+def _got_again(r: Reading, date: DateMention, cues: list) -> bool:
+    """ "потом снова оформила, с 6 октября 2025": "again" before the date, in its sentence (a comma between)."""
+    sentence = r.tokens[date.start].sentence if date.start < len(r.tokens) else -1
+    return any(
+        m.label[1] == "again"
+        and r.tokens[m.start].sentence == sentence
+        and m.start < date.start
+        and not any(m.start < d.start < date.start for d in r.dates)
+        for m in cues
+    )
+
+
 def _reference_day(r: Reading, date: DateMention, cues: list, ukr_context: bool) -> bool:
     """ "і 4 червня 2025 теж мав": the day the CUKR law asks about, said without "since", is that fact."""
     if not (ukr_context and date.day_given and not date.bare) or r.asking in DATE_FIELDS:
@@ -104,13 +116,13 @@ def read_dates(r: Reading) -> None:
         # the first date read wins, except that an exact day in that month beats the month said for the
         # same field ("з березня 2022 ... UKR з 10.03.2022"); "for a month" later is another matter; and
         # a status got again ("знову отримав UKR 20.11.2025") is the current one
-        again = field == "ukr_status_since" and _cued(r, date, cues, "again")
+        again = field == "ukr_status_since" and _got_again(r, date, cues)
         # "90 days from 12 sept, so 10.12.2026": a day with its year beats one whose year was guessed
         dated = _YEAR.search(date.text) and not _YEAR.search(chosen[1].text) if chosen else False
         if chosen is None or (chosen[0] == field and (_refines(date, chosen[1]) or again or dated)):
             chosen = (field, date)
     if chosen:
         field, date = chosen
-        if field == "ukr_status_since" and _cued(r, date, cues, "again"):
+        if field == "ukr_status_since" and _got_again(r, date, cues):
             r.put("ukr_status", True, "date: status got again")  # "lost it, got it again": held now
         r.put(field, date.for_field(field), f"date: {date.text}")
