@@ -113,13 +113,18 @@ def _typed_latin(word: str) -> bool:
     """A Ukrainian or Russian word typed in Latin letters, however spelt: a listed word's skeleton
     ("zdravstvujte" for "zdravstvuyte", bot.understanding.latin), or of four letters or more, a form of
     a word of the understanding's vocabulary ("grazhdanka", "pereehat") that is no Polish or English word."""
-    if not re.fullmatch(r"[a-z]+", word):
-        return False
+    if not re.fullmatch(r"[a-z]+", word) or word in _other_words() or _polish_or_english(word):
+        return False  # "jest" would be "est" (есть), "kogo" "кого"
     if skeleton(word) in _skeletons("transliterated"):
         return True
-    if len(word) < 4 or word in _other_words():
-        return False
-    return any(vocab(lang).latin.readings(word) for lang in ("uk", "ru"))
+    return len(word) >= 4 and any(vocab(lang).latin.readings(word) for lang in ("uk", "ru"))
+
+
+def _polish_or_english(word: str) -> bool:
+    """A word simplemma's dictionaries know ("kogo", "dobry"): Polish and Russian share many."""
+    import simplemma
+
+    return any(simplemma.is_known(word, lang=code) for code in ("pl", "en"))
 
 
 @lru_cache(maxsize=None)

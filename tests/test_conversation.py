@@ -262,3 +262,27 @@ def test_every_forget_me_training_example_names_deletion():
     ]
     assert len(examples) > 20
     assert [e for e in examples if not asks_to_delete(e)] == []
+
+
+CORRECTED_PURPOSE = {
+    "en": "no, im 29. and actually its work, not business",
+    "pl": "nie, mam 29 lat. i tak naprawde praca, nie biznes",
+    "uk": "ні, мені 29 років. і насправді робота, не бізнес",
+    "ru": "нет, мне 29 лет. и на самом деле работа, не бизнес",
+}
+CORRECTED_PURPOSE_LATIN = {
+    "uk": "ni, meni 29 rokiv. i naspravdi robota, ne biznes",
+    "ru": "net, mne 29 let. i na samom dele rabota, ne biznes",
+}
+
+
+@pytest.mark.parametrize(
+    "lang,text", list(CORRECTED_PURPOSE.items()) + [(lang, text) for lang, text in CORRECTED_PURPOSE_LATIN.items()]
+)
+def test_actually_corrects_an_earlier_answer_inside_the_answer_to_another_question(lang, text, today):
+    """A trial user's three corrections of the purpose were kept unchanged ("Залишаю без змін")."""
+    known = {**ME, "procedure": "temporary_residence", "citizenship": "UA", "in_poland": True, "purpose": "business"}
+    state = State(answers=known, language=lang, requested="minor", asking=True)
+    after, replies = turn(state, say(state, text), today)
+    assert after.answers["purpose"] == "work" and after.answers["minor"] is False
+    assert i18n.t("options.purpose.work", lang) in texts(replies)

@@ -310,16 +310,17 @@ def _catalog_sentences(lang):
 
     from bot import i18n
 
-    return [re.sub(r"\{[^}]*\}", "", t) for t in strings(i18n.catalog(lang)) if len(t.split()) >= 6]
+    return [re.sub(r"\{[^}]*\}", "", t) for t in strings(i18n.catalog(lang)) if len(t.split()) >= 4]
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
-def test_every_polish_and_english_catalog_sentence_is_its_own_language(lang):
-    """Latin-typed Ukrainian and Russian are read by their skeleton (bot.understanding.latin): no Polish
-    or English sentence may be taken for them."""
+def test_no_polish_or_english_catalog_text_is_taken_for_ukrainian_or_russian(lang):
+    """Latin-typed Ukrainian and Russian are read by their skeleton (bot.understanding.latin), and
+    Polish shares words with them ("jest" would be "est", "kogo" "кого"): "Dla kogo jest wniosek?"."""
     sentences = _catalog_sentences(lang)
     assert len(sentences) > 200
-    assert [s for s in sentences if detect(s, None) != lang] == []
+    assert [s for s in sentences if detect(s, None) in ("uk", "ru")] == []
+    assert [s for s in sentences if len(s.split()) >= 6 and detect(s, None) != lang] == []
 
 
 @pytest.mark.parametrize(

@@ -26,3 +26,18 @@ def test_a_status_got_again_after_a_comma_is_the_current_one(lang, text):
     facts = understand(text, lang, "ukr_status_since", TODAY).facts
     assert facts["ukr_status_since"].value == datetime.date(2025, 10, 6)
     assert facts["ukr_status"].value is True
+
+
+# a company's legal form names the employer, not one's own business, beside an employment contract
+EMPLOYER_COMPANY = [
+    ("uk", "robota. polska firma sp. z o.o. chocze mene vzjaty na umowe o prace"),
+    ("ru", "работа. польская фирма sp. z o.o. хочет взять меня на umowa o prace"),
+    ("pl", "praca. polska firma sp. z o.o. chce mnie zatrudnic na umowe o prace"),
+    ("en", "work. a polish company sp. z o.o. wants to hire me on umowa o prace"),
+]
+
+
+@pytest.mark.parametrize("lang,text", EMPLOYER_COMPANY)
+def test_the_employers_company_form_is_not_a_business_purpose(lang, text):
+    facts = understand(text, lang, "purpose", TODAY).facts
+    assert facts["purpose"].value == "work"

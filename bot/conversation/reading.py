@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
 from bot import i18n
-from bot.conversation.parsing import contains, normal, parse, parse_bool, typed_goal, year_only
+from bot.conversation.parsing import contains, normal, parse, parse_bool, typed_goal, typed_in_latin, year_only
 from bot.conversation.state import APPLICANT, CONFIRM, SUBJECTS, Message
 from bot.conversation.text import situation_from, stored
 from bot.questions import BOOL_FIELDS, DATE_FIELDS, decides_alike
@@ -35,8 +35,11 @@ class Reading:
 
 def says_changed(text: str, lang: str) -> bool:
     """The person says a fact changed or was wrong ("actually", "not Vietnam", "I mean")."""
-    words = normal(text)
-    return any(contains(words, w) for w in i18n.raw("conversation.change_words", lang))
+    words, latin = normal(text), lang in ("uk", "ru") and text.isascii()
+    # "naspravdi robota" typed for "насправді робота"
+    return any(
+        contains(words, w) or (latin and typed_in_latin(w, text)) for w in i18n.raw("conversation.change_words", lang)
+    )
 
 
 def is_question(text: str, lang: str) -> bool:

@@ -41,14 +41,17 @@ _DOUBLE = re.compile(r"([^aeou])\1+")
 
 
 @lru_cache(maxsize=65536)
-def skeleton(latin: str) -> str:
-    """ "zhinku" -> "Zinku", "zhynku" -> "Zinku", "skol'ko" (folded: "skolko") -> "skolko"."""
+def skeleton(latin: str, collapse: bool = True) -> str:
+    """ "zhinku" -> "Zinku", "zhynku" -> "Zinku", "skol'ko" (folded: "skolko") -> "skolko".
+    `collapse`: doubled letters as one; not for short words, where "ній" would meet "ni" (no)."""
     key = latin
     for digraph, symbol in _DIGRAPHS:
         key = key.replace(digraph, symbol)
-    key = _DOUBLE.sub(r"\1", key.translate(_SINGLE))
+    key = key.translate(_SINGLE)
+    key = _DOUBLE.sub(r"\1", key) if collapse else key
     # "ye", "yo" after a consonant are "е", "ё" ("obucheniye", "stazhyor"); "ё" is folded to "е"
-    return _DOUBLE.sub(r"\1", key.replace("ie", "e").replace("io", "e"))
+    key = key.replace("ie", "e").replace("io", "e")
+    return _DOUBLE.sub(r"\1", key) if collapse else key
 
 
 @lru_cache(maxsize=65536)
@@ -106,18 +109,28 @@ class LatinIndex:
         exact: Dict[str, set] = {}
         words = {w for w in words if _CYRILLIC.search(w)}
         for word in sorted(words):
-            exact.setdefault(skeleton(romanize(word)), set()).add(word)
+            exact.setdefault(skeleton(romanize(word), collapse=False), set()).add(word)
             for form in _forms(word):
-                key = skeleton(romanize(form))
-                found.setdefault(key, set()).add(word)
+                found.setdefault(skeleton(romanize(form)), set()).add(word)
                 if form in words and form != word and form not in keep_surface:
-                    exact.setdefault(key, set()).add(word)  # "mne": "мне", and "я" as its lemma
+                    # "mne": "мне", and "я" as its lemma
+                    exact.setdefault(skeleton(romanize(form), collapse=False), set()).add(word)
         self.words = {key: tuple(sorted(ws)) for key, ws in found.items()}
         self.exact = {key: tuple(sorted(ws)) for key, ws in exact.items()}
 
     def readings(self, latin: str) -> Tuple[str, ...]:
-        index = self.exact if len(latin) <= SHORT else self.words
-        found = [word for key in skeletons(latin) for word in index.get(key, ())]
+        if len(latin) <= SHORT:
+            return self._short(latin)
+        found = [word for key in skeletons(latin) for word in self.words.get(key, ())]
+        return tuple(dict.fromkeys(found))
+
+    def _short(self, latin: str) -> Tuple[str, ...]:
+        # "yij" for "їй", "yim" for "їм": a run of "i" typed for "ї" (+ "й") is two or one
+        keys = [skeleton(latin, collapse=False)]
+        if "j" in latin:
+            keys.append(skeleton(latin.replace("j", "zh"), collapse=False))
+        keys += [re.sub("i{3,}", "ii", k) for k in keys] + [re.sub("i{2,}", "i", k) for k in keys]
+        found = [word for key in dict.fromkeys(keys) for word in self.exact.get(key, ())]
         return tuple(dict.fromkeys(found))
 
 
