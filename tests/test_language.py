@@ -337,3 +337,8 @@ def test_no_polish_or_english_catalog_text_is_taken_for_ukrainian_or_russian(lan
 )
 def test_a_first_message_typed_in_latin_letters_however_spelt(text, lang):
     assert detect(text, None) == lang
+
+
+def test_russian_no_is_but_in_a_russian_conversation_typed_in_latin():
+    assert detect("ne znayu... kazhetsya delal v banke, no ne uveren", "ru") == "ru"
+    assert detect("no, I am from India and I work here in Krakow", "ru") == "en"
