@@ -286,3 +286,22 @@ def test_actually_corrects_an_earlier_answer_inside_the_answer_to_another_questi
     after, replies = turn(state, say(state, text), today)
     assert after.answers["purpose"] == "work" and after.answers["minor"] is False
     assert i18n.t("options.purpose.work", lang) in texts(replies)
+
+
+FOR_MY_WIFE = {
+    "en": "no, its for my wife, she is 33",
+    "pl": "nie, to dla mojej zony, ona ma 33 lata",
+    "uk": "ні, це для моєї дружини, їй 33 роки",
+    "ru": "нет, это для моей жены, ей 33 года",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_typers_own_facts_go_when_the_application_turns_out_to_be_someone_elses(lang, today):
+    """ "me i dey lodz yes", then "na for my wife": she is in Lagos, yet was told to use MOS."""
+    known = {"procedure": "temporary_residence", "citizenship": "NG", "in_poland": True, "has_pesel": True}
+    state = State(answers=known, language=lang, requested="permit_expires", asking=True)
+    after, _ = turn(state, say(state, FOR_MY_WIFE[lang]), today)
+    assert after.answers["applicant"] == "wife"
+    assert after.answers["in_poland"] is None and after.answers["has_pesel"] is None
+    assert after.answers["procedure"] == "temporary_residence"

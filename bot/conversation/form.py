@@ -124,7 +124,7 @@ def take(work: Work, reading: read.Reading, yes_no: Optional[bool]) -> Tuple[Sta
         changes, pending = confirmed(work, reading, yes_no, given)
     else:
         changes, pending = answered(work, reading, given)
-    take_subject(work, reading.subject)
+    take_subject(work, reading.subject, {**changes, **pending})
     counted = not_answered(work, reading, changes, pending, refused)
     work.slots.update(changes)
     # an answer given later, after the person could not say it, counts again
@@ -230,8 +230,14 @@ def answered(work: Work, reading: read.Reading, given: Dict[str, Any]) -> Tuple[
     return changes, pending
 
 
-def take_subject(work: Work, subject: Optional[str]) -> None:
-    """Whom it is for, when the message names someone else than known and may change it."""
+#: facts of one person: given before the application turned out to be someone else's, they were the typer's
+PERSONAL = ("in_poland", "permit_expires", "minor", "has_pesel", "has_trusted_profile", "has_qualified_signature")
+
+
+def take_subject(work: Work, subject: Optional[str], given: Dict[str, Any]) -> None:
+    """Whom it is for, when the message names someone else than known and may change it. From the
+    typer to someone else, the typer's own facts go ("me i dey lodz", then "na for my wife": she is in
+    Lagos) and are asked again of the applicant; `given`: this message's facts, which stay."""
     known, message = work.slots.get(APPLICANT), work.message
     if subject and subject != known:
         if (
@@ -241,6 +247,11 @@ def take_subject(work: Work, subject: Optional[str]) -> None:
             or read.says_changed(message.text, work.lang)
         ):
             work.slots[APPLICANT] = subject
+            if known in (None, "self") and subject != "self":
+                for name in PERSONAL:
+                    if work.slots.get(name) is not None and name not in given:
+                        work.slots[name] = None
+                        work.memo["asked"][name] = 0
 
 
 def not_answered(work: Work, reading: read.Reading, changes: Dict[str, Any], pending: Dict[str, Any], refused: set) -> bool:
