@@ -305,3 +305,24 @@ def test_the_typers_own_facts_go_when_the_application_turns_out_to_be_someone_el
     assert after.answers["applicant"] == "wife"
     assert after.answers["in_poland"] is None and after.answers["has_pesel"] is None
     assert after.answers["procedure"] == "temporary_residence"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_aim_title_typed_at_the_procedure_question_sets_the_procedure(lang, today):
+    """ "жить с семьёй, с мужем. я уже писала" at "what do you want to apply for?" was refused."""
+    known = {**ME, "purpose": "family_of_polish_citizen", "citizenship": "RU"}
+    state = State(answers=known, language=lang, requested="procedure", asking=True)
+    title = i18n.t("conversation.goals.family", lang)
+    after, _ = turn(state, say(state, f"{title}, {FOR_MY_WIFE[lang].split(',')[0]}"), today)
+    assert after.answers["procedure"] == "temporary_residence"
+    assert after.answers["purpose"] == "family_of_polish_citizen"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_questions_asked_of_the_typer_count_afresh_for_the_applicant(lang, today):
+    known = {"procedure": "temporary_residence", "purpose": "family_reunification"}
+    state = State(answers=known, language=lang, requested="citizenship", asking=True)
+    state.memo["asked"]["citizenship"] = 1
+    after, replies = turn(state, say(state, ",".join(FOR_MY_WIFE[lang].split(",")[:2])), today)
+    assert after.answers["applicant"] == "wife"
+    assert after.requested == "citizenship" and after.memo["asked"]["citizenship"] == 1  # asked once, of her

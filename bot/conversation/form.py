@@ -251,6 +251,9 @@ def take_subject(work: Work, subject: Optional[str], given: Dict[str, Any]) -> N
                 for name in PERSONAL:
                     if work.slots.get(name) is not None and name not in given:
                         work.slots[name] = None
+                # the questions are now about another person: none has been asked of them yet
+                for name in list(work.memo["asked"]):
+                    if work.slots.get(name) is None:
                         work.memo["asked"][name] = 0
 
 

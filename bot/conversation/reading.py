@@ -165,7 +165,10 @@ def complete_typed(
     """What the understanding step leaves: a typed aim's title, "China" at "who is it for?", the change
     a "kept" reply asked for, and the one-question parsers. `question` holds requested, asking, kept, unsure."""
     requested, asking, kept = question["requested"], question["asking"], question["kept"]
-    goal = typed_goal(message.text, lang) if requested == "procedure" and "procedure" in question["unsure"] else None
+    # at the aims question, or at the procedure question when the message names no procedure
+    # ("zhit s semjoj, ja zhe pisala": an aim's title typed there too)
+    aims_asked = "procedure" in question["unsure"] or "procedure" not in reading.given
+    goal = typed_goal(message.text, lang) if requested == "procedure" and aims_asked else None
     if goal:
         # an aim's title typed instead of pressed ("Работа"): what its button stands for
         reading.given, reading.to_confirm = {f: v for f, v in goal.items() if f in SITUATION_FIELDS}, set()
