@@ -242,6 +242,10 @@ def test_forget_me_read_into_a_message_that_names_no_deletion_keeps_every_answer
     assert payloads == ["/start_application", "/forget_me"]
     again, replies = turn(after, say(after, "/forget_me", "forget_me", step="forget"), today)
     assert again.cleared and texts(replies) == i18n.t("forget.done", lang)
+    # after the answer, "start" would begin again: only the delete button is offered
+    answered = State(answers=WORKER, language=lang, asking=False)
+    kept, replies = turn(answered, say(answered, text[lang], "forget_me", step="forget"), today)
+    assert kept.answers == answered.answers and [b["payload"] for r in replies for b in r.buttons] == ["/forget_me"]
 
 
 def test_every_forget_me_training_example_names_deletion():

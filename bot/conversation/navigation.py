@@ -83,8 +83,8 @@ def forget(state: State, message: Message, lang: str, today: datetime.date) -> T
         return State(cleared=True, stopped=True), [Say(say("forget.done", lang))]
     after = state.copy()
     after.asking, after.requested, after.stopped = False, None, True
-    buttons = [
-        {"title": say("forget.continue", lang), "payload": "/start_application"},
-        {"title": say("forget.delete", lang), "payload": "/forget_me"},
-    ]
+    buttons = [{"title": say("forget.delete", lang), "payload": "/forget_me"}]
+    if state.asking:
+        # "start" goes on with the questions; after an answer it would begin again, so it is offered only here
+        buttons.insert(0, {"title": say("forget.continue", lang), "payload": "/start_application"})
     return after, [Say(say("forget.kept", lang), buttons)]
