@@ -24,12 +24,3 @@ def outcome(answer: Answer) -> Optional[Dict[str, Any]]:
     """The recommendation the answer carries in custom.recommendation, or None."""
     found = [m["custom"]["recommendation"] for m in answer if "recommendation" in (m.get("custom") or {})]
     return found[0] if found else None
-
-
-def own_question(field: str, lang: str = "en") -> str:
-    """A question as worded for one's own application (bot.questions: questions_for.self first)."""
-    from bot import i18n
-    from bot.routing import text_constants
-
-    key = f"conversation.questions_for.self.{field}"
-    return i18n.t(key if i18n.has(key, lang) else f"questions.{field}", lang, **text_constants())
