@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 Answer = List[Dict[str, Any]]
 
@@ -24,3 +24,15 @@ def outcome(answer: Answer) -> Optional[Dict[str, Any]]:
     """The recommendation the answer carries in custom.recommendation, or None."""
     found = [m["custom"]["recommendation"] for m in answer if "recommendation" in (m.get("custom") or {})]
     return found[0] if found else None
+
+
+def strings(node: Any) -> Iterator[str]:
+    """Every string in a loaded YAML tree (a catalog, a vocabulary file)."""
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from strings(value)
+    elif isinstance(node, str):
+        yield node

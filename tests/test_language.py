@@ -4,6 +4,7 @@ detected from what people type, or kept."""
 import re
 
 import pytest
+from answers import strings
 
 from bot.language import asked_for, choose, detect, requested_language
 
@@ -298,16 +299,6 @@ def test_buttons_short_words_dates_and_legal_names_do_not_switch(text, current):
 
 
 def _catalog_sentences(lang):
-    def strings(node):
-        if isinstance(node, dict):
-            for value in node.values():
-                yield from strings(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from strings(value)
-        elif isinstance(node, str):
-            yield node
-
     from bot import i18n
 
     return [re.sub(r"\{[^}]*\}", "", t) for t in strings(i18n.catalog(lang)) if len(t.split()) >= 4]

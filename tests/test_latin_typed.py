@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Callable, Dict, Iterator, List, Set, Tuple
+from typing import Callable, Dict, List, Set, Tuple
 
 import iuliia
+from answers import strings
 from babel.dates import get_month_names
 import pytest
 import translitua
@@ -42,20 +43,9 @@ SCHEMES: Dict[str, Dict[str, Callable[[str], str]]] = {
 CASES = [(lang, scheme) for lang, schemes in SCHEMES.items() for scheme in schemes]
 
 
-def _phrases(node) -> Iterator[str]:
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _phrases(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _phrases(value)
-    elif isinstance(node, str):
-        yield node
-
-
 def cyrillic_phrases(lang: str) -> List[str]:
     """Every whole-word Cyrillic phrase of the language's vocabulary file (stems have no Latin form)."""
-    return sorted({p for p in _phrases(raw(lang)) if _CYRILLIC.search(p) and "*" not in p})
+    return sorted({p for p in strings(raw(lang)) if _CYRILLIC.search(p) and "*" not in p})
 
 
 def whole_labels(text: str, lang: str) -> Set[Tuple[str, ...]]:
