@@ -88,6 +88,7 @@ def parse_choice(field: str, value: Any, lang: str) -> Optional[str]:
     return found[0][1] if found else None
 
 
+@lru_cache(maxsize=4096)
 def latin_key(text: str, j_is_zh: bool = False) -> str:
     """Words as Ukrainian or Russian typed in any Latin spelling reduce to (bot.understanding.latin);
     `j_is_zh`: the "j" of "jena", "grajdanstvo" stands for "ж"."""
