@@ -103,7 +103,7 @@ def question(
             ],
         }
     key = f"conversation.questions_for.{about}.{field}"
-    text = i18n.t(key if about != "self" and i18n.has(key, language) else f"questions.{field}", language, **text_constants())
+    text = i18n.t(key if i18n.has(key, language) else f"questions.{field}", language, **text_constants())
     if unsure:
         text = i18n.t(f"conversation.dont_know.{field}", language, **text_constants()) + "\n" + text
     return {"text": text, "buttons": buttons(field, language, today, situation)}

@@ -330,3 +330,14 @@ def test_questions_asked_of_the_typer_count_afresh_for_the_applicant(lang, today
     after, replies = turn(state, say(state, ",".join(FOR_MY_WIFE[lang].split(",")[:2])), today)
     assert after.answers["applicant"] == "wife"
     assert after.requested == "citizenship" and after.memo["asked"]["citizenship"] == 1  # asked once, of her
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_minor_question_after_for_me_asks_about_the_person(lang, today):
+    """ "Is the application for a child under 18?" after "for me" (five trial users)."""
+    state = State(answers={**ME, "procedure": "temporary_residence", "citizenship": "IN"}, language=lang)
+    from bot.conversation.asks import ask
+
+    assert ask(state, "minor", lang, today).text == i18n.t("conversation.questions_for.self.minor", lang)
+    child = State(answers={**state.answers, "applicant": "child"}, language=lang)
+    assert ask(child, "minor", lang, today).text == i18n.t("conversation.questions_for.child.minor", lang)
