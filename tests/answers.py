@@ -36,3 +36,12 @@ def strings(node: Any) -> Iterator[str]:
             yield from strings(value)
     elif isinstance(node, str):
         yield node
+
+
+def own_question(field: str, lang: str = "en") -> str:
+    """A question as worded for one's own application (bot.questions: questions_for.self first)."""
+    from bot import i18n
+    from bot.routing import text_constants
+
+    key = f"conversation.questions_for.self.{field}"
+    return i18n.t(key if i18n.has(key, lang) else f"questions.{field}", lang, **text_constants())

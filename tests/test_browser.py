@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
+from answers import own_question
 from bot import i18n
 from bot.routing import text_constants
 from tools.stack import ROOT, Stack
@@ -131,7 +132,7 @@ def test_the_widget_to_a_recommendation_the_qr_code_and_the_link_page(stack, bro
             continue
         question = next((text for text in reversed(page.locator(".rw-response").all_inner_texts()) if text.strip()), "")
         asks = {
-            f: t("conversation.applicant_question") if f == "applicant" else t(f"questions.{f}")
+            f: t("conversation.applicant_question") if f == "applicant" else own_question(f)
             for f in ANSWERS
             if f == "applicant" or i18n.has(f"questions.{f}")
         }
@@ -210,7 +211,7 @@ def test_the_staff_script_to_a_recommendation_and_a_link(stack, browser, axe_res
         if not question.count():
             break
         field = question.get_attribute("data-field")
-        assert t(f"questions.{field}", "uk") in question.inner_text()
+        assert own_question(field, "uk") in question.inner_text()
         wanted = ANSWERS[field]
         button = page.locator(f"button[name='set'][value='/inform{json.dumps({field: wanted})}']")
         with page.expect_navigation():  # each answer is a form POST: wait for the next page

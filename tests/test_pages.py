@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 
 from bot import i18n, links
+from answers import own_question
 from bot.routing import Situation, load_rules, recommend
 from bot.web.app import create_app
 
@@ -168,7 +169,7 @@ async def test_staff_script_follows_missing_shows_parts_early_and_makes_the_link
         rec = recommend(situation, today, "en")
         assert field == rec.ask_next[0]  # the engine's order
         # the sentence to read aloud, in the caller's language with the Polish beside it
-        assert text(f"questions.{field}", "uk") in body.replace("&#39;", "'")
+        assert own_question(field, "uk") in body.replace("&#39;", "'")
         assert '<div lang="pl">' in body
         if rec.channel and rec.missing:
             seen_channel_early = True
